@@ -1,0 +1,31 @@
+/**
+ * The Store: every read and write of tollgate's state goes through it. One
+ * implementation serves both dialects (see ../database.ts); callers never know
+ * which database is underneath.
+ */
+import type { Database } from "../database.ts";
+import { type BudgetStore, createBudgetStore } from "./budgets.ts";
+import { createKeyStore, type KeyStore } from "./keys.ts";
+import { createTeamStore, type TeamStore } from "./teams.ts";
+import { createUserStore, type UserStore } from "./users.ts";
+
+export type { KeyFilter, KeySortField, Page } from "./keys.ts";
+export type { UserFilter, UserSortField } from "./users.ts";
+
+export interface Store extends KeyStore, UserStore, TeamStore, BudgetStore {
+  readonly dialect: Database["dialect"];
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createStore(database: Database): Store {
+  return {
+    dialect: database.dialect,
+    ...createKeyStore(database),
+    ...createUserStore(database),
+    ...createTeamStore(database),
+    ...createBudgetStore(database),
+    ping: () => database.ping(),
+    close: () => database.close(),
+  };
+}
