@@ -1,0 +1,107 @@
+/**
+ * Composition root: builds the Elysia app from its parts. Nothing here is global, so
+ * a test can build as many apps as it likes, each with its own store and config.
+ */
+import { swagger } from "@elysiajs/swagger";
+import { Elysia } from "elysia";
+import { createAuthenticator } from "./auth/authenticate.ts";
+import { createKeyExtractor } from "./auth/extract-key.ts";
+import { cacheInvalidator } from "./auth/invalidation.ts";
+import { KeyCache } from "./auth/key-cache.ts";
+import type { CachedKey } from "./auth/principal.ts";
+import { isRouteAllowed } from "./auth/routes.ts";
+import type { Config } from "./config/index.ts";
+import type { Store } from "./db/store/index.ts";
+import { ApiError, toApiError } from "./errors.ts";
+import { healthRoutes } from "./health/routes.ts";
+import type { Logger } from "./log.ts";
+import { ErrorEnvelope } from "./management/docs.ts";
+import { managementGuard } from "./management/guard.ts";
+import { createKeyListing } from "./management/keys/listing.ts";
+import { keyRoutes } from "./management/keys/routes.ts";
+import { createKeyService } from "./management/keys/service.ts";
+import { userRoutes } from "./management/users/routes.ts";
+import { createUserService } from "./management/users/service.ts";
+import { VERSION } from "./version.ts";
+
+export interface AppOptions {
+  config: Config;
+  store: Store;
+  masterKey: string | null;
+  log: Logger;
+  env?: Record<string, string | undefined>;
+  now?: () => Date;
+}
+
+/** Management bodies are small; this stops 1 MB strings before they are parsed. */
+const MANAGEMENT_BODY_LIMIT = 512 * 1024;
+
+export function createApp(options: AppOptions) {
+  const { config, store, log } = options;
+  const general = config.general_settings ?? {};
+  const litellm = config.litellm_settings ?? {};
+  const env = options.env ?? process.env;
+  const timeZone = litellm.timezone ?? "UTC";
+
+  const keyCache = new KeyCache<CachedKey>({
+    ttlMs: (general.user_api_key_cache_ttl ?? 60) * 1000,
+    negativeTtlMs: 5_000,
+    maxEntries: 100_000,
+  });
+  const invalidate = cacheInvalidator(keyCache);
+  const authenticate = createAuthenticator({
+    store,
+    cache: keyCache,
+    masterKey: options.masterKey,
+    adminUserId: general.litellm_proxy_admin_name ?? "default_user_id",
+    now: options.now,
+  });
+  const guard = managementGuard({
+    authenticate,
+    extractKey: createKeyExtractor(general.litellm_key_header_name ?? null),
+    masterKeyConfigured: options.masterKey !== null,
+  });
+
+  const keys = createKeyService({
+    store,
+    invalidate,
+    timeZone,
+    defaultGracePeriod: env.LITELLM_KEY_ROTATION_GRACE_PERIOD || null,
+    now: options.now,
+  });
+  const users = createUserService({ store, keys, invalidate, timeZone, defaults: litellm, now: options.now });
+
+  const app = new Elysia()
+    .onRequest(({ request }) => {
+      const length = Number(request.headers.get("content-length") ?? 0);
+      if (length > MANAGEMENT_BODY_LIMIT && isRouteAllowed(["management_routes"], new URL(request.url).pathname)) {
+        return new ApiError("payload_too_large", `Request body too large: ${length} bytes; management requests are limited to ${MANAGEMENT_BODY_LIMIT} bytes.`).toResponse();
+      }
+    })
+    .onError(({ code, error, request }) => {
+      const apiError = toApiError(error, code);
+      if (apiError.status >= 500) log.error("request failed", { path: new URL(request.url).pathname, error: String(error) });
+      return apiError.toResponse();
+    })
+    .use(
+      swagger({
+        path: "/docs",
+        specPath: "/openapi.json",
+        provider: "swagger-ui",
+        documentation: {
+          info: { title: "tollgate", version: VERSION, description: "LLM gateway with virtual keys, compatible with the LiteLLM proxy API." },
+          components: {
+            securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "Master key or virtual key (sk-…)" } },
+            // TypeBox schemas are JSON Schema objects; the OpenAPI types just do not know it.
+            schemas: { ErrorEnvelope: ErrorEnvelope as unknown as Record<string, never> },
+          },
+          security: [{ bearer: [] }],
+        },
+      }),
+    )
+    .use(healthRoutes(store))
+    .use(keyRoutes({ guard, keys, listing: createKeyListing(store) }))
+    .use(userRoutes({ guard, users }));
+
+  return { app, keyCache, invalidate };
+}

@@ -1,0 +1,106 @@
+/**
+ * Turns a presented key into a Principal, or the typed 401 LiteLLM clients expect.
+ * A cached key costs one sha256 and one Map lookup; only a miss reads the Store.
+ */
+import type { Store } from "../db/store/index.ts";
+import { ApiError } from "../errors.ts";
+import type { ExtractedKey } from "./extract-key.ts";
+import type { KeyCache } from "./key-cache.ts";
+import { hashKey, KEY_PREFIX, keyName, maskKey, secretsEqual } from "./key-format.ts";
+import type { CachedKey, Principal } from "./principal.ts";
+import { isUserRole } from "./roles.ts";
+import { isRouteAllowed } from "./routes.ts";
+
+export interface AuthenticatorOptions {
+  store: Store;
+  cache: KeyCache<CachedKey>;
+  masterKey: string | null;
+  /** The user id the master key acts as (`general_settings.litellm_proxy_admin_name`). */
+  adminUserId: string;
+  now?: () => Date;
+}
+
+export type Authenticator = (presented: ExtractedKey, path: string) => Promise<Principal>;
+
+export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
+  const { store, cache, masterKey, adminUserId } = options;
+  const now = options.now ?? (() => new Date());
+
+  const masterPrincipal: Principal = Object.freeze({
+    via: "master_key",
+    role: "proxy_admin",
+    userId: adminUserId,
+    token: null,
+    key: null,
+    team: null,
+  });
+
+  async function load(token: string): Promise<CachedKey | null> {
+    const key = await store.getKey(token);
+    if (key) return withContext(key, null);
+    // An old hash inside a regenerate grace period authenticates as the key it became.
+    const grace = await store.getDeprecatedKey(token, now());
+    if (!grace) return null;
+    const active = await store.getKey(grace.active_token);
+    return active ? withContext(active, grace.revoke_at) : null;
+  }
+
+  async function withContext(key: NonNullable<Awaited<ReturnType<Store["getKey"]>>>, graceUntil: Date | null): Promise<CachedKey> {
+    const [team, owner] = await Promise.all([
+      key.team_id ? store.getTeam(key.team_id) : null,
+      key.user_id ? store.getUser(key.user_id) : null,
+    ]);
+    return { key, team, ownerRole: isUserRole(owner?.user_role) ? owner.user_role : null, graceUntil };
+  }
+
+  return async function authenticate(presented, path) {
+    if (!presented.ok) {
+      throw presented.reason === "missing"
+        ? new ApiError("auth", "Authentication Error, No api key passed in.")
+        : new ApiError("auth", "Authentication Error, Malformed API Key passed in. Ensure Key has `Bearer ` prefix.");
+    }
+    const plaintext = presented.key;
+    if (masterKey !== null && secretsEqual(plaintext, masterKey)) return masterPrincipal;
+    if (!plaintext.startsWith(KEY_PREFIX)) {
+      throw new ApiError("auth", `LiteLLM Virtual Key expected. Received=${maskKey(plaintext)}, expected to start with '${KEY_PREFIX}'.`);
+    }
+
+    const token = hashKey(plaintext);
+    let entry = cache.get(token);
+    if (entry === undefined) {
+      entry = await load(token);
+      cache.set(token, entry);
+    }
+    const at = now();
+    if (entry === null || (entry.graceUntil !== null && entry.graceUntil <= at)) {
+      throw new ApiError(
+        "token_not_found",
+        `Authentication Error, Invalid proxy server token passed. Received API Key = ${keyName(plaintext)}, Key Hash (Token) =${token}. Unable to find token in cache or \`LiteLLM_VerificationTokenTable\``,
+      );
+    }
+
+    const { key, team } = entry;
+    if (key.blocked) throw new ApiError("auth", "Authentication Error, Key is blocked. Update via `/key/unblock` if you're an admin.");
+    if (key.expires && key.expires < at) {
+      throw new ApiError(
+        "expired_key",
+        `Authentication Error - Expired Key. Key Expiry time ${key.expires.toISOString()} and current time ${at.toISOString()}`,
+        { param: keyName(plaintext) },
+      );
+    }
+    if (team?.blocked) {
+      throw new ApiError("auth", `Authentication Error, Team=${team.team_id} is blocked. Update via \`/team/unblock\` if you're an admin.`);
+    }
+    if (!isRouteAllowed(key.allowed_routes, path)) {
+      throw new ApiError("forbidden", `Virtual key is not allowed to call this route. Only allowed to call routes: ${JSON.stringify(key.allowed_routes)}. Tried to call route: ${path}`);
+    }
+    return {
+      via: "virtual_key",
+      role: entry.ownerRole ?? "internal_user",
+      userId: key.user_id,
+      token: key.token,
+      key,
+      team,
+    };
+  };
+}

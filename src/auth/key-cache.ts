@@ -1,0 +1,67 @@
+/**
+ * In-process cache of authenticated keys, by sha256 token. Hits cost no DB round
+ * trip; misses (unknown tokens) are cached too, briefly, so a flood of bad keys
+ * cannot hammer the database.
+ *
+ * Invariant: every management write that changes what a key may do (block, update,
+ * delete, regenerate, owner or team change) invalidates the affected tokens before
+ * its response is sent, so the change is effective on this instance at once.
+ */
+export interface KeyCacheOptions {
+  ttlMs: number;
+  negativeTtlMs: number;
+  maxEntries: number;
+}
+
+interface Entry<V> {
+  value: V | null;
+  expiresAt: number;
+}
+
+export class KeyCache<V> {
+  private readonly entries = new Map<string, Entry<V>>();
+
+  constructor(private readonly options: KeyCacheOptions) {}
+
+  /** `undefined` = not cached; `null` = cached as unknown. */
+  get(token: string, now = Date.now()): V | null | undefined {
+    const entry = this.entries.get(token);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= now) {
+      this.entries.delete(token);
+      return undefined;
+    }
+    return entry.value;
+  }
+
+  set(token: string, value: V | null, now = Date.now()): void {
+    if (this.entries.size >= this.options.maxEntries) this.evictOldest();
+    const ttl = value === null ? this.options.negativeTtlMs : this.options.ttlMs;
+    this.entries.set(token, { value, expiresAt: now + ttl });
+  }
+
+  invalidate(...tokens: string[]): void {
+    for (const token of tokens) this.entries.delete(token);
+  }
+
+  /** Drops every cached key the predicate selects (e.g. all keys of a user whose role changed). */
+  invalidateWhere(predicate: (value: V) => boolean): void {
+    for (const [token, entry] of this.entries) {
+      if (entry.value !== null && predicate(entry.value)) this.entries.delete(token);
+    }
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private evictOldest(): void {
+    // Maps iterate in insertion order, so the first entry is the oldest.
+    const oldest = this.entries.keys().next();
+    if (!oldest.done) this.entries.delete(oldest.value);
+  }
+}

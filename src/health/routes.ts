@@ -1,0 +1,32 @@
+/** Liveness and readiness probes (public, no key). */
+import { Elysia } from "elysia";
+import type { Store } from "../db/store/index.ts";
+import { VERSION } from "../version.ts";
+
+// LiteLLM answers with a JSON string, and probes written for it compare the JSON body.
+const alive = () => Response.json("I'm alive!");
+
+export function healthRoutes(store: Store) {
+  return new Elysia({ tags: ["health"] })
+    .get("/health/liveliness", alive, { detail: { summary: "Liveness probe", security: [] } })
+    .get("/health/liveness", alive, { detail: { summary: "Liveness probe (alias)", security: [] } })
+    .get(
+      "/health/readiness",
+      async ({ set }) => {
+        const db = await store.ping().then(
+          () => "connected",
+          () => "disconnected",
+        );
+        if (db !== "connected") set.status = 503;
+        return {
+          status: db === "connected" ? "healthy" : "unhealthy",
+          db,
+          db_dialect: store.dialect,
+          cache: null,
+          litellm_version: VERSION,
+          success_callbacks: [],
+        };
+      },
+      { detail: { summary: "Readiness probe: 503 when the database does not answer", security: [] } },
+    );
+}

@@ -1,0 +1,63 @@
+/**
+ * /key/list and /key/aliases. Admins and viewers see every key; anyone else sees
+ * the keys of their own user (plus, with include_team_keys, those of teams they
+ * administer), or only their own key when it belongs to no user.
+ */
+import { toToken } from "../../auth/key-format.ts";
+import type { Principal } from "../../auth/principal.ts";
+import { canReadAll } from "../../auth/roles.ts";
+import type { KeyFilter, Store } from "../../db/store/index.ts";
+import type { KeyListParams } from "./model.ts";
+import { presentKey } from "./present.ts";
+
+export function createKeyListing(store: Store) {
+  async function scope(principal: Principal, filter: KeyFilter, includeTeamKeys: boolean): Promise<KeyFilter> {
+    if (canReadAll(principal.role)) return filter;
+    if (principal.userId === null) return { ...filter, token: principal.token ?? "" };
+    const { user_id: _ignored, ...rest } = filter;
+    const adminOf = includeTeamKeys
+      ? (await store.getMembershipsOfUser(principal.userId)).filter((m) => m.role === "admin").map((m) => m.team_id)
+      : [];
+    return { ...rest, user_or_teams: { user_id: principal.userId, team_ids: adminOf } };
+  }
+
+  const pages = (total: number, size: number) => Math.ceil(total / size);
+
+  return {
+    async list(principal: Principal, query: KeyListParams) {
+      const page = query.page ?? 1;
+      const size = query.size ?? 10;
+      const filter = await scope(
+        principal,
+        {
+          user_id: query.user_id,
+          team_id: query.team_id,
+          organization_id: query.organization_id,
+          token: query.key_hash !== undefined ? toToken(query.key_hash) : undefined,
+          key_alias: query.key_alias,
+        },
+        query.include_team_keys === true,
+      );
+      const pageSpec = { offset: (page - 1) * size, limit: size };
+      if (query.status === "deleted") {
+        const { rows, total } = await store.listDeletedKeys(filter, pageSpec);
+        return { keys: query.return_full_object ? rows : rows.map((r) => r.token), total_count: total, current_page: page, total_pages: pages(total, size) };
+      }
+      const { rows, total } = await store.listKeys(filter, pageSpec, { by: query.sort_by ?? "created_at", order: query.sort_order ?? "desc" });
+      return {
+        keys: query.return_full_object ? rows.map((r) => presentKey(r, null)) : rows.map((r) => r.token),
+        total_count: total,
+        current_page: page,
+        total_pages: pages(total, size),
+      };
+    },
+
+    async aliases(principal: Principal, query: { page?: number; size?: number; search?: string }) {
+      const page = query.page ?? 1;
+      const size = query.size ?? 50;
+      const filter = await scope(principal, query.search ? { alias_search: query.search } : {}, false);
+      const { aliases, total } = await store.listKeyAliases(filter, { offset: (page - 1) * size, limit: size });
+      return { aliases, total_count: total, current_page: page, total_pages: pages(total, size), size };
+    },
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * Starts the real app over real HTTP on a fresh database, once per dialect:
+ *
+ *   describeStores("key generate", (h) => {
+ *     test("…", async () => { const res = await h().post("/key/generate", {}, MASTER); … });
+ *   });
+ */
+import { afterAll, beforeAll, describe } from "bun:test";
+import { createApp } from "../../src/app.ts";
+import type { Config } from "../../src/config/index.ts";
+import { type Database, openDatabase } from "../../src/db/database.ts";
+import { createStore, type Store } from "../../src/db/store/index.ts";
+import { silentLogger } from "../../src/log.ts";
+import { createTestDatabase, type Dialect, postgresAvailable, type TestDatabase } from "./databases.ts";
+
+export const MASTER_KEY = "sk-test-master-key-1234";
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface HarnessOptions {
+  config?: Partial<Config>;
+  masterKey?: string | null;
+  env?: Record<string, string | undefined>;
+}
+
+export class Harness {
+  private constructor(
+    readonly dialect: Dialect,
+    readonly url: string,
+    readonly store: Store,
+    readonly database: Database,
+    private readonly testDb: TestDatabase,
+    private readonly stopServer: () => Promise<void>,
+  ) {}
+
+  static async start(dialect: Dialect, options: HarnessOptions = {}): Promise<Harness> {
+    const testDb = await createTestDatabase(dialect);
+    const database = openDatabase({ databaseUrl: testDb.databaseUrl, sqlitePath: testDb.sqlitePath, poolSize: 4 });
+    await database.migrate();
+    const store = createStore(database);
+    const config = { model_list: [], ...options.config } as Config;
+    const { app } = createApp({
+      config,
+      store,
+      masterKey: options.masterKey === undefined ? MASTER_KEY : options.masterKey,
+      log: silentLogger,
+      env: options.env ?? {},
+    });
+    app.listen({ port: 0, hostname: "127.0.0.1" });
+    const url = `http://127.0.0.1:${app.server!.port}`;
+    return new Harness(dialect, url, store, database, testDb, async () => {
+      await app.stop(true);
+    });
+  }
+
+  async request<T = any>(method: string, path: string, options: { body?: unknown; key?: string | null; headers?: Record<string, string>; rawBody?: string } = {}): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.key) headers.authorization = `Bearer ${options.key}`;
+    let body: string | undefined = options.rawBody;
+    if (options.body !== undefined) {
+      headers["content-type"] = "application/json";
+      body = JSON.stringify(options.body);
+    }
+    const res = await fetch(this.url + path, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {}
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  }
+
+  get<T = any>(path: string, key: string | null = MASTER_KEY) {
+    return this.request<T>("GET", path, { key });
+  }
+
+  post<T = any>(path: string, body: unknown, key: string | null = MASTER_KEY) {
+    return this.request<T>("POST", path, { body, key });
+  }
+
+  async stop(): Promise<void> {
+    await this.stopServer();
+    await this.database.close();
+    await this.testDb.drop();
+  }
+}
+
+/** Runs `suite` once on SQLite and once on Postgres, each with its own server and database. */
+export function describeStores(title: string, suite: (h: () => Harness) => void, options: HarnessOptions = {}): void {
+  for (const dialect of ["sqlite", "postgres"] as const) {
+    const run = dialect === "postgres" && !postgresAvailable ? describe.skip : describe;
+    run(`${title} [${dialect}]`, () => {
+      let harness: Harness | undefined;
+      beforeAll(async () => {
+        harness = await Harness.start(dialect, options);
+      });
+      afterAll(async () => {
+        await harness?.stop();
+      });
+      suite(() => {
+        if (!harness) throw new Error("harness not started");
+        return harness;
+      });
+    });
+  }
+}
