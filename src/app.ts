@@ -71,7 +71,10 @@ export function createApp(options: AppOptions) {
   });
   const users = createUserService({ store, keys, invalidate, timeZone, defaults: litellm, now: options.now });
 
-  const app = new Elysia()
+  // normalize: false — Elysia's normaliser turns a string sent where an object is
+  // expected into {"0": …}; with it off a wrong type is a 422, as it should be.
+  // Services read only the fields they know, so unknown fields are ignored either way.
+  const app = new Elysia({ normalize: false })
     .onRequest(({ request }) => {
       const length = Number(request.headers.get("content-length") ?? 0);
       if (length > MANAGEMENT_BODY_LIMIT && isRouteAllowed(["management_routes"], new URL(request.url).pathname)) {

@@ -6,7 +6,7 @@
  */
 export type ExtractedKey = { ok: true; key: string } | { ok: false; reason: "missing" | "malformed" };
 
-const BEARER = /^bearer\s+/i;
+const BEARER = /^bearer(\s+|$)/i;
 
 export function createKeyExtractor(customHeader: string | null): (headers: Headers) => ExtractedKey {
   const custom = customHeader?.toLowerCase() ?? null;

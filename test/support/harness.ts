@@ -15,6 +15,7 @@ import { createTestDatabase, type Dialect, postgresAvailable, type TestDatabase 
 
 export const MASTER_KEY = "sk-test-master-key-1234";
 
+// Response bodies are JSON that tests inspect freely; `any` stays inside the tests.
 export interface ApiResponse<T = any> {
   status: number;
   body: T;
@@ -33,7 +34,7 @@ export class Harness {
     readonly url: string,
     readonly store: Store,
     readonly database: Database,
-    private readonly testDb: TestDatabase,
+    readonly testDb: TestDatabase,
     private readonly stopServer: () => Promise<void>,
   ) {}
 

@@ -94,7 +94,9 @@ export function createUserStore(database: Database): UserStore {
     async listUsers(filter, page, sort) {
       const cond = where(filter);
       const column = u[sort.by];
-      const keyCount = sql<number>`(select count(*) from ${tables.keys} where ${tables.keys.user_id} = ${u.user_id})`;
+      // Qualified by hand: drizzle renders columns of a single-table select unqualified, and an
+      // unqualified "user_id" inside the subquery would compare keys.user_id with itself.
+      const keyCount = sql<number>`(select count(*) from ${tables.keys} where ${tables.keys}.${sql.identifier("user_id")} = ${u}.${sql.identifier("user_id")})`;
       const [rows, [total]] = await Promise.all([
         db
           .select({ user: u, key_count: keyCount })

@@ -7,6 +7,7 @@ import { toToken } from "../../auth/key-format.ts";
 import type { Principal } from "../../auth/principal.ts";
 import { canReadAll } from "../../auth/roles.ts";
 import type { KeyFilter, Store } from "../../db/store/index.ts";
+import { paging } from "../paging.ts";
 import type { KeyListParams } from "./model.ts";
 import { presentKey } from "./present.ts";
 
@@ -21,12 +22,9 @@ export function createKeyListing(store: Store) {
     return { ...rest, user_or_teams: { user_id: principal.userId, team_ids: adminOf } };
   }
 
-  const pages = (total: number, size: number) => Math.ceil(total / size);
-
   return {
     async list(principal: Principal, query: KeyListParams) {
-      const page = query.page ?? 1;
-      const size = query.size ?? 10;
+      const page = paging(query.page, query.size, { sizeParam: "size", defaultSize: 10, maxSize: 100 });
       const filter = await scope(
         principal,
         {
@@ -38,26 +36,23 @@ export function createKeyListing(store: Store) {
         },
         query.include_team_keys === true,
       );
-      const pageSpec = { offset: (page - 1) * size, limit: size };
-      if (query.status === "deleted") {
-        const { rows, total } = await store.listDeletedKeys(filter, pageSpec);
-        return { keys: query.return_full_object ? rows : rows.map((r) => r.token), total_count: total, current_page: page, total_pages: pages(total, size) };
-      }
-      const { rows, total } = await store.listKeys(filter, pageSpec, { by: query.sort_by ?? "created_at", order: query.sort_order ?? "desc" });
+      const { rows, total } =
+        query.status === "deleted"
+          ? await store.listDeletedKeys(filter, page)
+          : await store.listKeys(filter, page, { by: query.sort_by ?? "created_at", order: query.sort_order ?? "desc" }).then((r) => ({ ...r, rows: r.rows.map((k) => presentKey(k, null)) }));
       return {
-        keys: query.return_full_object ? rows.map((r) => presentKey(r, null)) : rows.map((r) => r.token),
+        keys: query.return_full_object ? rows : rows.map((r) => r.token),
         total_count: total,
-        current_page: page,
-        total_pages: pages(total, size),
+        current_page: page.page,
+        total_pages: page.totalPages(total),
       };
     },
 
     async aliases(principal: Principal, query: { page?: number; size?: number; search?: string }) {
-      const page = query.page ?? 1;
-      const size = query.size ?? 50;
+      const page = paging(query.page, query.size, { sizeParam: "size", defaultSize: 50, maxSize: 100 });
       const filter = await scope(principal, query.search ? { alias_search: query.search } : {}, false);
-      const { aliases, total } = await store.listKeyAliases(filter, { offset: (page - 1) * size, limit: size });
-      return { aliases, total_count: total, current_page: page, total_pages: pages(total, size), size };
+      const { aliases, total } = await store.listKeyAliases(filter, page);
+      return { aliases, total_count: total, current_page: page.page, total_pages: page.totalPages(total), size: page.size };
     },
   };
 }

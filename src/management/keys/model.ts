@@ -96,8 +96,8 @@ export const ResetSpendBody = t.Object({ reset_to: Money() });
 const SortBy = OneOf(["spend", "max_budget", "created_at", "updated_at", "token", "key_alias"] as const);
 
 export const KeyListQuery = t.Object({
-  page: t.Optional(t.Numeric({ minimum: 1, default: 1 })),
-  size: t.Optional(t.Numeric({ minimum: 1, maximum: 100, default: 10 })),
+  page: t.Optional(t.Numeric({ description: "Page number, from 1." })),
+  size: t.Optional(t.Numeric({ description: "Keys per page, 1 to 100 (default 10)." })),
   user_id: t.Optional(Id),
   team_id: t.Optional(Id),
   organization_id: t.Optional(Id),
@@ -112,7 +112,7 @@ export const KeyListQuery = t.Object({
 export type KeyListParams = Static<typeof KeyListQuery>;
 
 export const KeyAliasesQuery = t.Object({
-  page: t.Optional(t.Numeric({ minimum: 1, default: 1 })),
-  size: t.Optional(t.Numeric({ minimum: 1, maximum: 100, default: 50 })),
+  page: t.Optional(t.Numeric({ description: "Page number, from 1." })),
+  size: t.Optional(t.Numeric({ description: "Aliases per page, 1 to 100 (default 50)." })),
   search: t.Optional(LongText),
 });

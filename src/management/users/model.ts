@@ -58,8 +58,8 @@ export const UserListQuery = t.Object({
   sso_user_ids: t.Optional(t.String({ maxLength: 65536 })),
   user_email: t.Optional(t.String({ maxLength: 255, description: "Case-insensitive part of the email." })),
   team: t.Optional(Id),
-  page: t.Optional(t.Numeric({ minimum: 1, default: 1 })),
-  page_size: t.Optional(t.Numeric({ minimum: 1, maximum: 100, default: 25 })),
+  page: t.Optional(t.Numeric({ description: "Page number, from 1." })),
+  page_size: t.Optional(t.Numeric({ description: "Users per page, 1 to 100 (default 25)." })),
   sort_by: t.Optional(OneOf(["user_id", "user_email", "created_at", "spend", "user_alias", "user_role"] as const)),
   sort_order: t.Optional(OneOf(["asc", "desc"] as const)),
 });

@@ -11,6 +11,7 @@ import type { Store } from "../../db/store/index.ts";
 import { ApiError, badRequest, forbidden, notFound } from "../../errors.ts";
 import { nextBudgetResetAt } from "../../spend/budget-reset.ts";
 import { requireAdmin, requireReadAll } from "../access.ts";
+import { paging } from "../paging.ts";
 import { assertNonNegative, durationField } from "../keys/fields.ts";
 import { presentKey } from "../keys/present.ts";
 import type { KeyService } from "../keys/service.ts";
@@ -31,6 +32,24 @@ export interface UserServiceOptions {
   defaults: NewUserDefaults;
   now?: () => Date;
 }
+
+/** Request fields written to the user row as they are (budget_duration and password are derived). */
+const USER_COLUMNS = [
+  "user_email",
+  "user_alias",
+  "user_role",
+  "max_budget",
+  "soft_budget",
+  "models",
+  "tpm_limit",
+  "rpm_limit",
+  "max_parallel_requests",
+  "model_max_budget",
+  "metadata",
+  "spend",
+  "sso_user_id",
+  "organization_id",
+] as const satisfies readonly (keyof UpdateUserRequest & keyof NewUserRow)[];
 
 /** Fields a user may change on its own record; everything else needs a proxy admin. */
 const SELF_SERVICE_FIELDS = new Set(["user_id", "user_email", "user_alias", "password", "metadata"]);
@@ -142,6 +161,8 @@ export function createUserService(options: UserServiceOptions) {
     }
     try {
       const stored = await store.insertUser({ user, key: key?.row ?? null, budgets: team.budgets, memberships: team.rows });
+      // Keys generated for this user_id before the user row existed were cached with no owner role.
+      invalidate.users([stored.user.user_id]);
       const keyFields = stored.key ? presentKey(stored.key, null) : {};
       return { ...keyFields, ...(await present(stored.user)), key: key?.plaintext ?? "", expires: stored.key?.expires ?? null };
     } catch (err) {
@@ -187,7 +208,7 @@ export function createUserService(options: UserServiceOptions) {
         if (principal.userId !== current.user_id || principal.role === "internal_user_viewer" || principal.role === "proxy_admin_viewer") {
           throw forbidden("You can only update your own user.");
         }
-        const denied = Object.keys(req).filter((f) => req[f as keyof UpdateUserRequest] !== undefined && !SELF_SERVICE_FIELDS.has(f));
+        const denied = [...USER_COLUMNS, "budget_duration" as const].filter((f) => req[f] !== undefined && !SELF_SERVICE_FIELDS.has(f));
         if (denied.length > 0) throw forbidden(`Only proxy admins can change ${denied.join(", ")}.`);
       }
       assertNonNegative(req);
@@ -195,13 +216,12 @@ export function createUserService(options: UserServiceOptions) {
         throw new ApiError("conflict", `User with email=${req.user_email} already exists.`, { param: "user_email" });
       }
       const at = now();
-      const { password, user_id: _id, ...fields } = req;
       const patch: Partial<NewUserRow> = { updated_at: at, ...budgetColumns(req, at) };
-      for (const [field, value] of Object.entries(fields)) {
-        if (value === undefined || field === "budget_duration") continue;
-        (patch as Record<string, unknown>)[field] = value ?? defaultFor(field);
+      for (const field of USER_COLUMNS) {
+        const value = req[field];
+        if (value !== undefined) (patch as Record<string, unknown>)[field] = value ?? defaultFor(field);
       }
-      if (password) patch.password_hash = await Bun.password.hash(password);
+      if (req.password) patch.password_hash = await Bun.password.hash(req.password);
       const row = await store.updateUser(current.user_id, patch);
       if (!row) throw notFound(`User not found: user_id=${current.user_id}`, "user_id");
       invalidate.users([row.user_id]);
@@ -221,16 +241,15 @@ export function createUserService(options: UserServiceOptions) {
 
     async list(principal: Principal, query: UserListParams) {
       requireReadAll(principal, "/user/list");
-      const page = query.page ?? 1;
-      const pageSize = query.page_size ?? 25;
+      const page = paging(query.page, query.page_size, { sizeParam: "page_size", defaultSize: 25, maxSize: 100 });
       const split = (text: string | undefined) => text?.split(",").map((s) => s.trim()).filter(Boolean);
       const { rows, total } = await store.listUsers(
         { role: query.role, user_ids: split(query.user_ids), sso_user_ids: split(query.sso_user_ids), email_search: query.user_email, team_id: query.team },
-        { offset: (page - 1) * pageSize, limit: pageSize },
+        page,
         { by: query.sort_by ?? "created_at", order: query.sort_order ?? "asc" },
       );
       const users = rows.map(({ password_hash: _secret, ...u }) => u);
-      return { users, total, page, page_size: pageSize, total_pages: Math.ceil(total / pageSize) };
+      return { users, total, page: page.page, page_size: page.size, total_pages: page.totalPages(total) };
     },
   };
 }
