@@ -72,10 +72,16 @@ function openPostgres(url: string, poolSize: number): Database {
     transaction: (fn) => db.transaction((tx) => fn(tx)),
     write: (fn) => fn(db),
     async migrate() {
-      await client.begin(async (lockTx) => {
-        await lockTx`select pg_advisory_xact_lock(${MIGRATION_LOCK})`;
-        await runDrizzleMigrator(db, toMigrationMeta(pgMigrations));
-      });
+      // One dedicated connection holds the lock and runs the migration, so a small
+      // pool cannot deadlock waiting for a second connection.
+      const session = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        await session`select pg_advisory_lock(${MIGRATION_LOCK})`;
+        await runDrizzleMigrator(drizzlePg({ client: session }), toMigrationMeta(pgMigrations));
+        await session`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+      } finally {
+        await session.end({ timeout: 5 });
+      }
     },
     async ping() {
       await db.execute(sql`select 1`);

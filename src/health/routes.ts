@@ -4,6 +4,8 @@ import type { Store } from "../db/store/index.ts";
 import { VERSION } from "../version.ts";
 
 // LiteLLM answers with a JSON string, and probes written for it compare the JSON body.
+const PING_TIMEOUT_MS = 2_000;
+
 const alive = () => Response.json("I'm alive!");
 
 export function healthRoutes(store: Store) {
@@ -13,10 +15,8 @@ export function healthRoutes(store: Store) {
     .get(
       "/health/readiness",
       async ({ set }) => {
-        const db = await store.ping().then(
-          () => "connected",
-          () => "disconnected",
-        );
+        // A database that hangs must not hang the probe.
+        const db = await Promise.race([store.ping().then(() => "connected"), Bun.sleep(PING_TIMEOUT_MS).then(() => "disconnected")]).catch(() => "disconnected");
         if (db !== "connected") set.status = 503;
         return {
           status: db === "connected" ? "healthy" : "unhealthy",

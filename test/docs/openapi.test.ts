@@ -1,0 +1,48 @@
+import { expect, test } from "bun:test";
+import { describeStores } from "../support/harness.ts";
+
+const MANAGEMENT_ROUTES: [string, string][] = [
+  ["post", "/key/generate"],
+  ["post", "/key/update"],
+  ["post", "/key/delete"],
+  ["get", "/key/info"],
+  ["post", "/v2/key/info"],
+  ["get", "/key/list"],
+  ["get", "/key/aliases"],
+  ["post", "/key/regenerate"],
+  ["post", "/key/{key}/regenerate"],
+  ["post", "/key/{key}/reset_spend"],
+  ["post", "/key/block"],
+  ["post", "/key/unblock"],
+  ["post", "/user/new"],
+  ["get", "/user/info"],
+  ["post", "/user/update"],
+  ["post", "/user/delete"],
+  ["get", "/user/list"],
+];
+
+describeStores("API reference", (h) => {
+  test("/openapi.json documents every management route with its body and error responses", async () => {
+    const res = await h().get("/openapi.json", null);
+    expect(res.status).toBe(200);
+    const spec = res.body;
+    expect(spec.info.title).toBe("tollgate");
+    expect(spec.components.schemas.ErrorEnvelope).toBeDefined();
+    for (const [method, path] of MANAGEMENT_ROUTES) {
+      const op = spec.paths[path]?.[method];
+      expect({ path, method, documented: op !== undefined }).toEqual({ path, method, documented: true });
+      expect(op.summary).toBeString();
+      expect(op.responses["401"]).toBeDefined();
+      if (method === "post" && !path.includes("{key}/regenerate")) expect(op.requestBody).toBeDefined();
+    }
+    const generate = spec.paths["/key/generate"].post.requestBody.content["application/json"].schema;
+    expect(Object.keys(generate.properties)).toEqual(expect.arrayContaining(["models", "max_budget", "duration", "key_alias", "metadata", "tags"]));
+    expect(spec.paths["/health/liveliness"].get).toBeDefined();
+  });
+
+  test("/docs serves the Swagger UI page", async () => {
+    const res = await h().get("/docs", null);
+    expect(res.status).toBe(200);
+    expect(String(res.body)).toContain("swagger-ui");
+  });
+});
