@@ -2,7 +2,6 @@
  * Composition root: builds the Elysia app from its parts. Nothing here is global, so
  * a test can build as many apps as it likes, each with its own store and config.
  */
-import { swagger } from "@elysiajs/swagger";
 import { Elysia } from "elysia";
 import { createAuthenticator } from "./auth/authenticate.ts";
 import { createKeyExtractor } from "./auth/extract-key.ts";
@@ -13,16 +12,15 @@ import { isRouteAllowed } from "./auth/routes.ts";
 import type { Config } from "./config/index.ts";
 import type { Store } from "./db/store/index.ts";
 import { ApiError, toApiError } from "./errors.ts";
+import { docsRoutes } from "./docs/routes.ts";
 import { healthRoutes } from "./health/routes.ts";
 import type { Logger } from "./log.ts";
-import { ErrorEnvelope } from "./management/docs.ts";
 import { managementGuard } from "./management/guard.ts";
 import { createKeyListing } from "./management/keys/listing.ts";
 import { keyRoutes } from "./management/keys/routes.ts";
 import { createKeyService } from "./management/keys/service.ts";
 import { userRoutes } from "./management/users/routes.ts";
 import { createUserService } from "./management/users/service.ts";
-import { VERSION } from "./version.ts";
 
 export interface AppOptions {
   config: Config;
@@ -86,22 +84,7 @@ export function createApp(options: AppOptions) {
       if (apiError.status >= 500) log.error("request failed", { path: new URL(request.url).pathname, error: String(error) });
       return apiError.toResponse();
     })
-    .use(
-      swagger({
-        path: "/docs",
-        specPath: "/openapi.json",
-        provider: "swagger-ui",
-        documentation: {
-          info: { title: "tollgate", version: VERSION, description: "LLM gateway with virtual keys, compatible with the LiteLLM proxy API." },
-          components: {
-            securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "Master key or virtual key (sk-…)" } },
-            // TypeBox schemas are JSON Schema objects; the OpenAPI types just do not know it.
-            schemas: { ErrorEnvelope: ErrorEnvelope as unknown as Record<string, never> },
-          },
-          security: [{ bearer: [] }],
-        },
-      }),
-    )
+    .use(docsRoutes())
     .use(healthRoutes(store))
     .use(keyRoutes({ guard, keys, listing: createKeyListing(store) }))
     .use(userRoutes({ guard, users }));

@@ -40,9 +40,13 @@ describeStores("API reference", (h) => {
     expect(spec.paths["/health/liveliness"].get).toBeDefined();
   });
 
-  test("/docs serves the Swagger UI page", async () => {
+  test("/docs serves Swagger UI from embedded assets, no CDN", async () => {
     const res = await h().get("/docs", null);
     expect(res.status).toBe(200);
-    expect(String(res.body)).toContain("swagger-ui");
+    expect(String(res.body)).toContain("/docs/assets/swagger-ui-bundle.js");
+    expect(String(res.body)).not.toContain("unpkg.com");
+    const script = await h().get("/docs/assets/swagger-ui-bundle.js", null);
+    expect(script.status).toBe(200);
+    expect(String(script.body)).toContain("SwaggerUIBundle");
   });
 });
