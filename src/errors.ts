@@ -85,15 +85,15 @@ interface SchemaLike {
 }
 
 /** "number or null" for a nullable number, rather than TypeBox's "Expected union value". */
-function expectedTypes(schema: SchemaLike): string {
-  if (schema.anyOf) return [...new Set(schema.anyOf.map(expectedTypes))].join(" or ");
-  if (schema.const !== undefined) return JSON.stringify(schema.const);
-  return typeof schema.type === "string" ? schema.type : "a valid value";
+function expectedTypes(schema: SchemaLike): string[] {
+  if (schema.anyOf) return [...new Set(schema.anyOf.flatMap(expectedTypes))];
+  if (schema.const !== undefined) return [JSON.stringify(schema.const)];
+  return [typeof schema.type === "string" ? schema.type : "a valid value"];
 }
 
 function describeValueError(e: NonNullable<ValidationLike["valueError"]>): string {
   const got = e.value === null ? "null" : Array.isArray(e.value) ? "array" : typeof e.value;
-  if (e.schema.anyOf) return `expected ${expectedTypes(e.schema)}, got ${got}`;
+  if (e.schema.anyOf) return `expected ${expectedTypes(e.schema).join(" or ")}, got ${got}`;
   return e.message;
 }
 

@@ -189,6 +189,6 @@ export async function archiveDeletedKeys(tx: Db, tables: Tables, rows: readonly 
   await tx.delete(tables.deprecatedKeys).where(inArray(tables.deprecatedKeys.active_token, tokens));
 }
 
-function escapeLike(text: string): string {
+export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

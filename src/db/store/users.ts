@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../database.ts";
 import type { KeyRow, NewBudgetRow, NewKeyRow, NewTeamMemberRow, NewUserRow, UserRow } from "../rows.ts";
-import { archiveDeletedKeys, type Page } from "./keys.ts";
+import { archiveDeletedKeys, escapeLike, type Page } from "./keys.ts";
 
 export interface UserFilter {
   role?: string;
@@ -46,7 +46,7 @@ export function createUserStore(database: Database): UserStore {
     if (f.role !== undefined) parts.push(eq(u.user_role, f.role));
     if (f.user_ids !== undefined) parts.push(inArray(u.user_id, [...f.user_ids]));
     if (f.sso_user_ids !== undefined) parts.push(inArray(u.sso_user_id, [...f.sso_user_ids]));
-    if (f.email_search !== undefined) parts.push(sql`lower(${u.user_email}) like ${`%${f.email_search.toLowerCase()}%`}`);
+    if (f.email_search !== undefined) parts.push(sql`lower(${u.user_email}) like ${`%${escapeLike(f.email_search.toLowerCase())}%`} escape '\\'`);
     if (f.team_id !== undefined) {
       parts.push(
         inArray(u.user_id, db.select({ id: tables.teamMembers.user_id }).from(tables.teamMembers).where(eq(tables.teamMembers.team_id, f.team_id))),

@@ -137,6 +137,8 @@ export function createKeyService(options: KeyServiceOptions) {
         if (isUniqueViolation(err)) throw req.key_alias ? aliasTaken(req.key_alias) : badRequest("A key with this value already exists.", "key");
         throw err;
       }
+      // A custom key presented before it existed is cached as unknown; forget that now.
+      invalidate.keys([stored.token]);
       return { ...presentKey(stored, await budgetOf(stored)), key: plaintext, duration: req.duration ?? null };
     },
 

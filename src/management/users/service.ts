@@ -10,7 +10,7 @@ import type { NewBudgetRow, NewTeamMemberRow, NewUserRow, UserRow } from "../../
 import type { Store } from "../../db/store/index.ts";
 import { ApiError, badRequest, forbidden, notFound } from "../../errors.ts";
 import { nextBudgetResetAt } from "../../spend/budget-reset.ts";
-import { requireAdmin, requireReadAll } from "../access.ts";
+import { requireAdmin, requireReadAll, requireWriter } from "../access.ts";
 import { paging } from "../paging.ts";
 import { assertNonNegative, durationField } from "../keys/fields.ts";
 import { presentKey } from "../keys/present.ts";
@@ -205,9 +205,8 @@ export function createUserService(options: UserServiceOptions) {
         return { user_id: created.user_id, data: created };
       }
       if (!admin) {
-        if (principal.userId !== current.user_id || principal.role === "internal_user_viewer" || principal.role === "proxy_admin_viewer") {
-          throw forbidden("You can only update your own user.");
-        }
+        if (principal.userId !== current.user_id) throw forbidden("You can only update your own user.");
+        requireWriter(principal);
         const denied = [...USER_COLUMNS, "budget_duration" as const].filter((f) => req[f] !== undefined && !SELF_SERVICE_FIELDS.has(f));
         if (denied.length > 0) throw forbidden(`Only proxy admins can change ${denied.join(", ")}.`);
       }
