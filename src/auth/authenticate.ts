@@ -6,7 +6,7 @@ import type { Store } from "../db/store/index.ts";
 import { ApiError } from "../errors.ts";
 import type { ExtractedKey } from "./extract-key.ts";
 import type { KeyCache } from "./key-cache.ts";
-import { hashKey, KEY_PREFIX, keyName, maskKey, secretsEqual } from "./key-format.ts";
+import { hashKey, KEY_PREFIX, keyName, maskKey, secretChecker } from "./key-format.ts";
 import type { CachedKey, Principal } from "./principal.ts";
 import { isUserRole } from "./roles.ts";
 import { isRouteAllowed } from "./routes.ts";
@@ -25,6 +25,7 @@ export type Authenticator = (presented: ExtractedKey, path: string) => Promise<P
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   const { store, cache, masterKey, adminUserId } = options;
   const now = options.now ?? (() => new Date());
+  const isMasterKey = masterKey === null ? () => false : secretChecker(masterKey);
 
   const masterPrincipal: Principal = Object.freeze({
     via: "master_key",
@@ -60,7 +61,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         : new ApiError("auth", "Authentication Error, Malformed API Key passed in. Ensure Key has `Bearer ` prefix.");
     }
     const plaintext = presented.key;
-    if (masterKey !== null && secretsEqual(plaintext, masterKey)) return masterPrincipal;
+    if (isMasterKey(plaintext)) return masterPrincipal;
     if (!plaintext.startsWith(KEY_PREFIX)) {
       throw new ApiError("auth", `LiteLLM Virtual Key expected. Received=${maskKey(plaintext)}, expected to start with '${KEY_PREFIX}'.`);
     }

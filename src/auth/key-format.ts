@@ -34,7 +34,16 @@ export function maskKey(key: string): string {
   return key.length <= 8 ? "****" : `${key.slice(0, 4)}****${key.slice(-4)}`;
 }
 
-/** Constant-time equality for secrets: compares fixed-length digests, so length leaks nothing. */
-export function secretsEqual(a: string, b: string): boolean {
-  return timingSafeEqual(Buffer.from(hashKey(a), "hex"), Buffer.from(hashKey(b), "hex"));
+/**
+ * Constant-time check of a presented secret against a known one. Both sides are
+ * compared as fixed-length sha256 digests, so neither content nor length leaks; the
+ * known side is hashed once, when the checker is made.
+ */
+export function secretChecker(secret: string): (presented: string) => boolean {
+  const expected = sha256(secret);
+  return (presented) => timingSafeEqual(sha256(presented), expected);
+}
+
+function sha256(text: string): Buffer {
+  return new Bun.CryptoHasher("sha256").update(text).digest() as Buffer;
 }

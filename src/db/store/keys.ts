@@ -68,6 +68,10 @@ export function createKeyStore(database: Database): KeyStore {
     return and(...parts);
   };
 
+  // The authentication miss path and every key route look keys up by token:
+  // prepared once, so no request pays for building and preparing the SQL again.
+  const getKeyByToken = db.select().from(k).where(eq(k.token, sql.placeholder("token"))).limit(1).prepare("tollgate_get_key");
+
   return {
     async insertKey(row, budget) {
       if (!budget) {
@@ -81,7 +85,7 @@ export function createKeyStore(database: Database): KeyStore {
       });
     },
     async getKey(token) {
-      const [row] = await db.select().from(k).where(eq(k.token, token)).limit(1);
+      const [row] = await getKeyByToken.execute({ token });
       return row ?? null;
     },
     async getKeys(tokens) {
