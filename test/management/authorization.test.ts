@@ -38,6 +38,16 @@ const MANAGEMENT_CALLS: Call[] = [
 
 const label = (c: Call) => `${c.method} ${c.path.split("?")[0]}`;
 
+/** Every write against `target`'s key and user, made with `caller`'s key, is a 403 that changes nothing. */
+async function expectEveryWriteRefused(h: Harness, target: TestUser, caller: TestUser): Promise<void> {
+  for (const c of writesAgainst(target)) {
+    const res = await call(h, c, caller.key);
+    expect({ call: label(c), status: res.status }).toEqual({ call: label(c), status: 403 });
+    expectError(res, { status: 403, type: "auth_error" });
+  }
+  await expectUntouched(h, target, caller);
+}
+
 describeStores("authentication on management routes", (h) => {
   describe.each(MANAGEMENT_CALLS.map((c) => [label(c), c] as const))("%s", (_name, c) => {
     test("no key is 401 auth_error 'No api key passed in'", async () => {
@@ -371,12 +381,7 @@ describeStores("a proxy_admin_viewer", (h) => {
   });
 
   test("is refused every write with 403 and changes nothing", async () => {
-    for (const c of writesAgainst(target)) {
-      const res = await call(h(), c, viewer.key);
-      expect({ call: label(c), status: res.status }).toEqual({ call: label(c), status: 403 });
-      expectError(res, { status: 403, type: "auth_error" });
-    }
-    await expectUntouched(h(), target, viewer);
+    await expectEveryWriteRefused(h(), target, viewer);
   });
 
   test("may not even update or delete its own key (403)", async () => {
@@ -425,12 +430,7 @@ describeStores("an internal_user_viewer", (h) => {
   });
 
   test("is refused every write with 403 and changes nothing", async () => {
-    for (const c of writesAgainst(target)) {
-      const res = await call(h(), c, viewer.key);
-      expect({ call: label(c), status: res.status }).toEqual({ call: label(c), status: 403 });
-      expectError(res, { status: 403, type: "auth_error" });
-    }
-    await expectUntouched(h(), target, viewer);
+    await expectEveryWriteRefused(h(), target, viewer);
   });
 
   test("may not change its own user or its own key (403)", async () => {
