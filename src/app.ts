@@ -21,12 +21,16 @@ import { keyRoutes } from "./management/keys/routes.ts";
 import { createKeyService } from "./management/keys/service.ts";
 import { userRoutes } from "./management/users/routes.ts";
 import { createUserService } from "./management/users/service.ts";
+import { createProxy } from "./proxy/index.ts";
+import { discardSpend, type SpendRecorder } from "./spend/settlement.ts";
 
 export interface AppOptions {
   config: Config;
   store: Store;
   masterKey: string | null;
   log: Logger;
+  /** Where settled calls go; the ledger once budgets are configured. */
+  spend?: SpendRecorder;
   env?: Record<string, string | undefined>;
   now?: () => Date;
 }
@@ -54,11 +58,11 @@ export function createApp(options: AppOptions) {
     adminUserId: general.litellm_proxy_admin_name ?? "default_user_id",
     now: options.now,
   });
-  const guard = managementGuard({
-    authenticate,
-    extractKey: createKeyExtractor(general.litellm_key_header_name ?? null),
-    masterKeyConfigured: options.masterKey !== null,
-  });
+  const extractKey = createKeyExtractor(general.litellm_key_header_name ?? null);
+  const guard = managementGuard({ authenticate, extractKey, masterKeyConfigured: options.masterKey !== null });
+  // Without a master key LiteLLM lets every model call through unauthenticated; so does tollgate.
+  const proxyAuth = async (request: Request, path: string) => (options.masterKey === null ? null : authenticate(extractKey(request.headers), path));
+  const proxy = createProxy({ config, env, authenticate: proxyAuth, spend: options.spend ?? discardSpend, log });
 
   const keys = createKeyService({
     store,
@@ -87,7 +91,8 @@ export function createApp(options: AppOptions) {
     .use(docsRoutes())
     .use(healthRoutes(store))
     .use(keyRoutes({ guard, keys, listing: createKeyListing(store) }))
-    .use(userRoutes({ guard, users }));
+    .use(userRoutes({ guard, users }))
+    .use(proxy.routes);
 
-  return { app, keyCache, invalidate };
+  return { app, keyCache, invalidate, router: proxy.router };
 }

@@ -40,12 +40,16 @@ export class ApiError extends Error {
   /** Extra response headers (e.g. `retry-after` on a 429). */
   readonly headers: Record<string, string>;
 
-  constructor(kind: ErrorKind, message: string, options: { param?: string | null; headers?: Record<string, string> } = {}) {
+  /**
+   * `status` and `type` may be given only for `upstream` errors, which relay the
+   * provider's own status and error type (a 429 stays a 429 for the client's SDK).
+   */
+  constructor(kind: ErrorKind, message: string, options: { param?: string | null; headers?: Record<string, string>; status?: number; type?: string } = {}) {
     super(message);
     this.name = "ApiError";
     this.kind = kind;
-    this.status = KINDS[kind].status;
-    this.type = KINDS[kind].type;
+    this.status = kind === "upstream" && options.status ? options.status : KINDS[kind].status;
+    this.type = kind === "upstream" && options.type ? options.type : KINDS[kind].type;
     this.param = options.param ?? null;
     this.headers = options.headers ?? {};
   }

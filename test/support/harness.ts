@@ -11,6 +11,7 @@ import type { Config } from "../../src/config/index.ts";
 import { type Database, openDatabase } from "../../src/db/database.ts";
 import { createStore, type Store } from "../../src/db/store/index.ts";
 import { silentLogger } from "../../src/log.ts";
+import type { SpendRecorder } from "../../src/spend/settlement.ts";
 import { createTestDatabase, type Dialect, postgresAvailable, type TestDatabase } from "./databases.ts";
 
 export const MASTER_KEY = "sk-test-master-key-1234";
@@ -26,6 +27,8 @@ export interface HarnessOptions {
   config?: Partial<Config>;
   masterKey?: string | null;
   env?: Record<string, string | undefined>;
+  /** Receives every settled call (see test/support/spend.ts for a recorder). */
+  spend?: SpendRecorder;
 }
 
 export class Harness {
@@ -50,6 +53,7 @@ export class Harness {
       masterKey: options.masterKey === undefined ? MASTER_KEY : options.masterKey,
       log: silentLogger,
       env: options.env ?? {},
+      spend: options.spend,
     });
     app.listen({ port: 0, hostname: "127.0.0.1" });
     const url = `http://127.0.0.1:${app.server!.port}`;

@@ -1,0 +1,185 @@
+/**
+ * The request path of /chat/completions, /completions and /embeddings:
+ * authenticate → check model access → route to a deployment (retries, fallbacks) →
+ * relay the answer (JSON, or SSE chunk by chunk) → settle exactly one record.
+ * A cached key costs no database round trip; nothing here writes to the database.
+ */
+import { checkModelAccess, type ModelCatalog } from "../auth/model-access.ts";
+import type { Principal } from "../auth/principal.ts";
+import { ApiError, badRequest } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import type { SpendRecorder } from "../spend/settlement.ts";
+import { VERSION } from "../version.ts";
+import { toClientError } from "./client-error.ts";
+import { endUserOf } from "./end-user.ts";
+import { relayStream, type StreamEnd } from "./relay.ts";
+import { settler, spendMetadata } from "./settle.ts";
+import type { Router } from "./router/execute.ts";
+import { countPromptTokens, countTextTokens } from "./tokenizer.ts";
+import type { Endpoint, OpenAIBody, Usage, UpstreamError } from "./types.ts";
+import { emptyUsage } from "./types.ts";
+import { callUpstream } from "./upstream.ts";
+
+export interface CompletionDeps {
+  /** Resolves the caller; null when auth is off (no master key configured). */
+  authenticate: (request: Request, path: string) => Promise<Principal | null>;
+  catalog: ModelCatalog;
+  router: Router;
+  spend: SpendRecorder;
+  dropParams: boolean;
+  userHeaderName: string | null;
+  log: Logger;
+}
+
+export interface CallInput {
+  endpoint: Endpoint;
+  request: Request;
+  path: string;
+  body: unknown;
+  /** Model taken from the path (Azure-style routes), overriding the body. */
+  pathModel?: string;
+}
+
+const CALL_TYPES = { chat: "acompletion", completion: "atext_completion", embedding: "aembedding" } as const;
+const ROUTE_LABEL = { chat: "/chat/completions", completion: "/completions", embedding: "/embeddings" } as const;
+
+export function createCompletionHandler(deps: CompletionDeps) {
+  const { router } = deps;
+
+  return async function handle(input: CallInput): Promise<Response> {
+    const startTime = new Date();
+    const started = performance.now();
+    const callId = crypto.randomUUID();
+    const principal = await deps.authenticate(input.request, input.path);
+
+    const body = requireObject(input.body);
+    const requested = input.pathModel ?? body.model;
+    if (typeof requested !== "string" || requested === "") throw badRequest("Missing required parameter: model.", "model");
+    const ctx = { key: principal?.key ?? null, team: principal?.team ?? null, catalog: deps.catalog, route: ROUTE_LABEL[input.endpoint] };
+    const access = checkModelAccess(requested, ctx);
+    if (!access.ok) throw access.error;
+    const clientFallbacks = allowedFallbacks(body.fallbacks, ctx);
+
+    const stream = body.stream === true && input.endpoint !== "embedding";
+    const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
+    const upstreamBody: OpenAIBody = input.pathModel ? { ...body, model: input.pathModel } : body;
+    const settle = settler(deps.spend, {
+      callId,
+      callType: CALL_TYPES[input.endpoint],
+      principal,
+      endUser: endUserOf(input.request.headers, body, deps.userHeaderName),
+      modelGroup: access.group,
+      stream,
+      startTime,
+      metadata: spendMetadata(body),
+    });
+
+    let routed;
+    try {
+      routed = await router.route(
+        access.group,
+        (deployment) =>
+          callUpstream(deployment, {
+            endpoint: input.endpoint,
+            body: upstreamBody,
+            stream,
+            dropParams: deployment.params.drop_params ?? deps.dropParams,
+            timeoutMs: router.timeoutFor(deployment, stream),
+            signal: input.request.signal,
+          }),
+        { clientFallbacks, signal: input.request.signal },
+      );
+    } catch (err) {
+      const error = input.request.signal.aborted ? new ApiError("bad_request", "Client disconnected.") : toClientError(err);
+      settle.failure(null, error.message, error.status, 0);
+      throw error;
+    }
+
+    const upstream = routed.result;
+    const headers: Record<string, string> = {
+      "x-litellm-call-id": callId,
+      "x-litellm-model-id": upstream.deployment.id,
+      "x-litellm-model-group": routed.modelGroup,
+      "x-litellm-attempted-retries": String(routed.attemptedRetries),
+      "x-litellm-response-duration-ms": (performance.now() - started).toFixed(1),
+      "x-litellm-version": VERSION,
+    };
+
+    if (!stream) {
+      const text = await upstream.response.text();
+      const { body: out, usage } = upstream.adapter.parseResponse(input.endpoint, text, upstream.deployment);
+      const final = usage ?? (await estimateUsage(upstreamBody, contentOf(out)));
+      router.recordTokens(upstream.deployment.id, final.total_tokens);
+      settle.success(upstream, routed.attemptedRetries, final, usage === null, responseId(out), null);
+      return new Response(out, { status: 200, headers: { "content-type": "application/json", ...headers } });
+    }
+
+    let usage: Usage | null = null;
+    let streamError: UpstreamError | null = null;
+    let firstByteAt: Date | null = null;
+    const texts: string[] = [];
+    const transformer = upstream.adapter.streamTransformer(
+      input.endpoint,
+      upstream.deployment,
+      {
+        usage: (u) => (usage = u),
+        text: (fragment) => texts.push(fragment),
+        error: (e) => (streamError = e),
+      },
+      includeUsage,
+    );
+    const onEnd = async (end: StreamEnd) => {
+      const reported = usage as Usage | null;
+      const final = reported ?? (await estimateUsage(upstreamBody, texts.join("")));
+      router.recordTokens(upstream.deployment.id, final.total_tokens);
+      const failure = end.outcome === "client_aborted" ? "Client disconnected mid-stream." : end.outcome === "upstream_error" ? end.message : (streamError as UpstreamError | null)?.message;
+      if (failure) settle.failure(upstream, failure, end.outcome === "client_aborted" ? 499 : 502, routed.attemptedRetries, final, reported === null, firstByteAt);
+      else settle.success(upstream, routed.attemptedRetries, final, reported === null, null, firstByteAt);
+    };
+    const relayed = relayStream({
+      upstream: upstream.response.body ?? new ReadableStream(),
+      transformer,
+      abortUpstream: upstream.abort,
+      onFirstByte: () => (firstByteAt = new Date()),
+      onEnd: (end) => void onEnd(end).catch((err) => deps.log.error("settling a stream failed", { error: String(err) })),
+    });
+    return new Response(relayed, { status: 200, headers: { "content-type": "text/event-stream", "cache-control": "no-cache", ...headers } });
+  };
+}
+
+function requireObject(body: unknown): OpenAIBody {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw badRequest("The request body must be a JSON object.");
+  return body as OpenAIBody;
+}
+
+/** Client-side `fallbacks` are tried only where the key may go (API.md §3.2 step 13). */
+function allowedFallbacks(raw: unknown, ctx: Parameters<typeof checkModelAccess>[1]): string[] | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  return raw.filter((m): m is string => typeof m === "string").map((model) => {
+    const access = checkModelAccess(model, ctx);
+    if (!access.ok) throw access.error;
+    return access.group;
+  });
+}
+
+/** The provider's response id, read without parsing the whole body. */
+function responseId(body: string): string | null {
+  return /"id"\s*:\s*"([^"]{1,200})"/.exec(body.slice(0, 512))?.[1] ?? null;
+}
+
+function contentOf(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { choices?: { message?: { content?: unknown }; text?: unknown }[] };
+    return (parsed.choices ?? []).map((c) => (typeof c.message?.content === "string" ? c.message.content : typeof c.text === "string" ? c.text : "")).join("");
+  } catch {
+    return "";
+  }
+}
+
+async function estimateUsage(body: OpenAIBody, completionText: string): Promise<Usage> {
+  const usage = emptyUsage();
+  usage.prompt_tokens = await countPromptTokens(body);
+  usage.completion_tokens = await countTextTokens(completionText);
+  usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
+  return usage;
+}

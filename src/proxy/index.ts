@@ -1,0 +1,46 @@
+/** Builds the proxy from the config: deployments, router, model catalog, routes. */
+import { buildModelCatalog } from "../auth/model-access.ts";
+import type { Principal } from "../auth/principal.ts";
+import type { Config } from "../config/index.ts";
+import type { Logger } from "../log.ts";
+import type { SpendRecorder } from "../spend/settlement.ts";
+import { createCompletionHandler } from "./completions.ts";
+import { groupDeployments, resolveDeployments } from "./deployments.ts";
+import { createHealthCheck } from "./health-check.ts";
+import { createModelListings } from "./model-info.ts";
+import { createRouter } from "./router/execute.ts";
+import { proxyRoutes } from "./routes.ts";
+
+export interface ProxyOptions {
+  config: Config;
+  env: Record<string, string | undefined>;
+  authenticate: (request: Request, path: string) => Promise<Principal | null>;
+  spend: SpendRecorder;
+  log: Logger;
+}
+
+export function createProxy(options: ProxyOptions) {
+  const { config, log } = options;
+  const groups = groupDeployments(resolveDeployments(config, options.env));
+  const catalog = buildModelCatalog(config);
+  const router = createRouter({
+    groups,
+    routerSettings: config.router_settings,
+    litellmSettings: config.litellm_settings,
+    warn: (message) => log.warn(message),
+  });
+  const listings = createModelListings(catalog, groups);
+  const handle = createCompletionHandler({
+    authenticate: options.authenticate,
+    catalog,
+    router,
+    spend: options.spend,
+    dropParams: config.litellm_settings?.drop_params === true,
+    userHeaderName: config.general_settings?.user_header_name ?? null,
+    log,
+  });
+  return {
+    router,
+    routes: proxyRoutes({ handle, authenticate: options.authenticate, listings, healthCheck: createHealthCheck(listings, groups) }),
+  };
+}
