@@ -5,7 +5,7 @@
 import { Elysia } from "elysia";
 import { createAuthenticator } from "./auth/authenticate.ts";
 import { createKeyExtractor } from "./auth/extract-key.ts";
-import { cacheInvalidator } from "./auth/invalidation.ts";
+import { cacheInvalidator, sharedInvalidator } from "./auth/invalidation.ts";
 import { KeyCache } from "./auth/key-cache.ts";
 import type { CachedKey } from "./auth/principal.ts";
 import { isRouteAllowed } from "./auth/routes.ts";
@@ -50,7 +50,8 @@ export function createApp(options: AppOptions) {
     negativeTtlMs: 5_000,
     maxEntries: 100_000,
   });
-  const invalidate = cacheInvalidator(keyCache);
+  const shared = sharedInvalidator(cacheInvalidator(keyCache), store, (err) => log.warn("cache invalidation message failed", { error: String(err) }));
+  const invalidate = shared.invalidator;
   const authenticate = createAuthenticator({
     store,
     cache: keyCache,
@@ -94,5 +95,12 @@ export function createApp(options: AppOptions) {
     .use(userRoutes({ guard, users }))
     .use(proxy.routes);
 
-  return { app, keyCache, invalidate, router: proxy.router };
+  return {
+    app,
+    keyCache,
+    invalidate,
+    router: proxy.router,
+    /** Listens for other instances' cache invalidations; await before serving. */
+    start: shared.subscribe,
+  };
 }

@@ -61,7 +61,8 @@ async function main(argv: string[]): Promise<number> {
   const database = openDatabase({ databaseUrl: settings.databaseUrl, sqlitePath: settings.sqlitePath, poolSize: config.general_settings?.database_connection_pool_limit });
   if (settings.migrate) await database.migrate();
   const store = createStore(database);
-  const { app } = createApp({ config, store, masterKey: settings.masterKey, log });
+  const { app, start } = createApp({ config, store, masterKey: settings.masterKey, log });
+  const stopListening = await start();
   app.listen({ port: settings.port, hostname: settings.host, maxRequestBodySize: 64 * 1024 * 1024 });
 
   const where = settings.databaseUrl ? "postgres" : `sqlite ${settings.sqlitePath}`;
@@ -80,6 +81,7 @@ async function main(argv: string[]): Promise<number> {
         log.warn(`in-flight requests still running after ${SHUTDOWN_GRACE_MS} ms: closing them`);
         await app.stop(true);
       }
+      await stopListening();
       await store.close();
       log.info("stopped");
       resolve(0);

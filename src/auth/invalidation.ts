@@ -30,3 +30,58 @@ export function cacheInvalidator(cache: KeyCache<CachedKey>): AuthInvalidator {
     },
   };
 }
+
+const CHANNEL = "tollgate_auth_invalidation";
+/** NOTIFY payloads are limited to 8000 bytes: 100 tokens of 64 hex characters fit easily. */
+const BATCH = 100;
+
+interface InvalidationMessage {
+  origin: string;
+  kind: "keys" | "users" | "teams";
+  ids: string[];
+}
+
+export interface SharedChannel {
+  notify(channel: string, payload: string): Promise<void>;
+  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+}
+
+/**
+ * Applies every invalidation locally at once, then tells the other instances on the
+ * same database, which apply it within the notification's delivery time (well under
+ * a second). Should a notification be lost, the cache TTL still bounds staleness.
+ */
+export function sharedInvalidator(local: AuthInvalidator, channel: SharedChannel, onError: (err: unknown) => void) {
+  const origin = crypto.randomUUID();
+  const send = (kind: InvalidationMessage["kind"], ids: readonly string[]) => {
+    for (let i = 0; i < ids.length; i += BATCH) {
+      const message: InvalidationMessage = { origin, kind, ids: ids.slice(i, i + BATCH) };
+      channel.notify(CHANNEL, JSON.stringify(message)).catch(onError);
+    }
+  };
+  const invalidator: AuthInvalidator = {
+    keys(tokens) {
+      local.keys(tokens);
+      send("keys", tokens);
+    },
+    users(userIds) {
+      local.users(userIds);
+      send("users", userIds);
+    },
+    teams(teamIds) {
+      local.teams(teamIds);
+      send("teams", teamIds);
+    },
+  };
+  /** Starts applying other instances' invalidations here; resolves once listening. */
+  const subscribe = () =>
+    channel.listen(CHANNEL, (payload) => {
+      try {
+        const message = JSON.parse(payload) as InvalidationMessage;
+        if (message.origin !== origin) local[message.kind](message.ids);
+      } catch (err) {
+        onError(err);
+      }
+    });
+  return { invalidator, subscribe };
+}

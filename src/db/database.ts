@@ -33,6 +33,12 @@ export interface Database {
   /** Runs a single write. On SQLite writes are serialised with transactions (one connection). */
   write<T>(fn: (db: Db) => Promise<T>): Promise<T>;
   migrate(): Promise<void>;
+  /**
+   * Cross-instance messages (Postgres LISTEN/NOTIFY). On SQLite, one process owns the
+   * file, so there is no one to tell: notify does nothing and listen never fires.
+   */
+  notify(channel: string, payload: string): Promise<void>;
+  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -83,6 +89,14 @@ function openPostgres(url: string, poolSize: number): Database {
         await session.end({ timeout: 5 });
       }
     },
+    async notify(channel, payload) {
+      await client.notify(channel, payload);
+    },
+    async listen(channel, onMessage) {
+      // postgres.js keeps one connection for LISTEN and re-subscribes after reconnects.
+      const { unlisten } = await client.listen(channel, onMessage);
+      return unlisten;
+    },
     async ping() {
       await db.execute(sql`select 1`);
     },
@@ -127,6 +141,8 @@ function openSqlite(path: string): Database {
     async migrate() {
       runDrizzleMigrator(db, toMigrationMeta(sqliteMigrations));
     },
+    notify: async () => {},
+    listen: async () => async () => {},
     async ping() {
       client.query("select 1").get();
     },

@@ -29,6 +29,8 @@ export interface HarnessOptions {
   env?: Record<string, string | undefined>;
   /** Receives every settled call (see test/support/spend.ts for a recorder). */
   spend?: SpendRecorder;
+  /** Share another harness's database (a second instance); the owner drops it. */
+  shareDatabaseOf?: Harness;
 }
 
 export class Harness {
@@ -42,12 +44,13 @@ export class Harness {
   ) {}
 
   static async start(dialect: Dialect, options: HarnessOptions = {}): Promise<Harness> {
-    const testDb = await createTestDatabase(dialect);
+    const owner = options.shareDatabaseOf;
+    const testDb = owner ? { ...owner.testDb, drop: async () => {} } : await createTestDatabase(dialect);
     const database = openDatabase({ databaseUrl: testDb.databaseUrl, sqlitePath: testDb.sqlitePath, poolSize: 4 });
     await database.migrate();
     const store = createStore(database);
     const config = { model_list: [], ...options.config } as Config;
-    const { app } = createApp({
+    const { app, start } = createApp({
       config,
       store,
       masterKey: options.masterKey === undefined ? MASTER_KEY : options.masterKey,
@@ -55,10 +58,12 @@ export class Harness {
       env: options.env ?? {},
       spend: options.spend,
     });
+    const stopListening = await start();
     app.listen({ port: 0, hostname: "127.0.0.1" });
     const url = `http://127.0.0.1:${app.server!.port}`;
     return new Harness(dialect, url, store, database, testDb, async () => {
       await app.stop(true);
+      await stopListening();
     });
   }
 

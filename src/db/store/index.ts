@@ -14,6 +14,9 @@ export type { UserFilter, UserSortField } from "./users.ts";
 
 export interface Store extends KeyStore, UserStore, TeamStore, BudgetStore {
   readonly dialect: Database["dialect"];
+  /** Tells other instances sharing this database; see Database.notify. */
+  notify: Database["notify"];
+  listen: Database["listen"];
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -25,6 +28,8 @@ export function createStore(database: Database): Store {
     ...createUserStore(database),
     ...createTeamStore(database),
     ...createBudgetStore(database),
+    notify: (channel, payload) => database.notify(channel, payload),
+    listen: (channel, onMessage) => database.listen(channel, onMessage),
     ping: () => database.ping(),
     close: () => database.close(),
   };
