@@ -34,7 +34,33 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     token: null,
     key: null,
     team: null,
+    user: null,
   });
+
+  /**
+   * Loads in flight, by token: concurrent misses on one token (a flood of one unknown
+   * key, a burst from a client whose key just left the cache) share one store read.
+   * A request joins only a load that started after the latest invalidation.
+   */
+  const inflight = new Map<string, { epoch: number; promise: Promise<CachedKey | null> }>();
+
+  async function lookup(token: string): Promise<CachedKey | null> {
+    const cached = cache.get(token);
+    if (cached !== undefined) return cached;
+    const epoch = cache.epoch;
+    const joined = inflight.get(token);
+    if (joined && joined.epoch === epoch) return joined.promise;
+    const flight = { epoch, promise: load(token) };
+    inflight.set(token, flight);
+    try {
+      const entry = await flight.promise;
+      // A management write invalidated while we read: what we read may predate it, so serve it once but do not cache it.
+      if (cache.epoch === epoch) cache.set(token, entry);
+      return entry;
+    } finally {
+      if (inflight.get(token) === flight) inflight.delete(token);
+    }
+  }
 
   async function load(token: string): Promise<CachedKey | null> {
     const key = await store.getKey(token);
@@ -51,7 +77,13 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       key.team_id ? store.getTeam(key.team_id) : null,
       key.user_id ? store.getUser(key.user_id) : null,
     ]);
-    return { key, team, ownerRole: isUserRole(owner?.user_role) ? owner.user_role : null, graceUntil };
+    return {
+      key,
+      team,
+      ownerRole: isUserRole(owner?.user_role) ? owner.user_role : null,
+      owner: owner ? { user_id: owner.user_id, models: owner.models } : null,
+      graceUntil,
+    };
   }
 
   return async function authenticate(presented, path) {
@@ -67,11 +99,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     }
 
     const token = hashKey(plaintext);
-    let entry = cache.get(token);
-    if (entry === undefined) {
-      entry = await load(token);
-      cache.set(token, entry);
-    }
+    const entry = await lookup(token);
     const at = now();
     if (entry === null || (entry.graceUntil !== null && entry.graceUntil <= at)) {
       throw new ApiError(
@@ -89,11 +117,12 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         { param: keyName(plaintext) },
       );
     }
-    if (team?.blocked) {
-      throw new ApiError("auth", `Authentication Error, Team=${team.team_id} is blocked. Update via \`/team/unblock\` if you're an admin.`);
-    }
+    // API.md §3.2: the route allow-list (step 19) is checked before the team (step 20).
     if (!isRouteAllowed(key.allowed_routes, path)) {
       throw new ApiError("forbidden", `Virtual key is not allowed to call this route. Only allowed to call routes: ${JSON.stringify(key.allowed_routes)}. Tried to call route: ${path}`);
+    }
+    if (team?.blocked) {
+      throw new ApiError("auth", `Authentication Error, Team=${team.team_id} is blocked. Update via \`/team/unblock\` if you're an admin.`);
     }
     return {
       via: "virtual_key",
@@ -102,6 +131,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       token: key.token,
       key,
       team,
+      user: entry.owner,
     };
   };
 }

@@ -20,6 +20,15 @@ interface Entry<V> {
 
 export class KeyCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
+  private generation = 0;
+
+  /**
+   * Bumped by every invalidation. A loader that read the store while it changed must not
+   * cache what it read: compare the epoch before and after the read.
+   */
+  get epoch(): number {
+    return this.generation;
+  }
 
   constructor(private readonly options: KeyCacheOptions) {}
 
@@ -41,17 +50,20 @@ export class KeyCache<V> {
   }
 
   invalidate(...tokens: string[]): void {
+    this.generation += 1;
     for (const token of tokens) this.entries.delete(token);
   }
 
   /** Drops every cached key the predicate selects (e.g. all keys of a user whose role changed). */
   invalidateWhere(predicate: (value: V) => boolean): void {
+    this.generation += 1;
     for (const [token, entry] of this.entries) {
       if (entry.value !== null && predicate(entry.value)) this.entries.delete(token);
     }
   }
 
   clear(): void {
+    this.generation += 1;
     this.entries.clear();
   }
 
