@@ -14,6 +14,7 @@ const KINDS = {
   expired_key: { status: 401, type: "expired_key" },
   key_model_access_denied: { status: 401, type: "key_model_access_denied" },
   team_model_access_denied: { status: 401, type: "team_model_access_denied" },
+  user_model_access_denied: { status: 401, type: "user_model_access_denied" },
   forbidden: { status: 403, type: "auth_error" },
   not_found: { status: 404, type: "not_found_error" },
   conflict: { status: 409, type: "conflict_error" },

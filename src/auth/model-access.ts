@@ -9,7 +9,7 @@
  * `all-team-models` on the key skips the key's list; a key of the team's `model_aliases`
  * is allowed by the team.
  */
-import type { KeyRow, TeamRow } from "../db/rows.ts";
+import type { KeyRow, TeamRow, UserRow } from "../db/rows.ts";
 import { ApiError } from "../errors.ts";
 import { resolveModel, type ModelCatalog } from "./model-catalog.ts";
 import { globToRegExp, isWildcard, matchesGlob } from "./model-patterns.ts";
@@ -21,11 +21,15 @@ export { inferProvider } from "./model-patterns.ts";
 export type KeyModelScope = Pick<KeyRow, "models" | "aliases">;
 /** The parts of a team that scope its models (a TeamRow fits). */
 export type TeamModelScope = Pick<TeamRow, "team_id" | "team_alias" | "models" | "model_aliases">;
+/** The owner of a personal key (a UserRow fits). */
+export type UserModelScope = Pick<UserRow, "user_id" | "models">;
 
 export interface ModelAccessContext {
   /** null for the master key or a custom-auth principal without a key row. */
   key: KeyModelScope | null;
   team: TeamModelScope | null;
+  /** The key's owner; its `models` bind only personal keys (keys without a team). */
+  user?: UserModelScope | null;
   catalog: ModelCatalog;
 }
 
@@ -56,6 +60,11 @@ export function checkModelAccess(requested: string, ctx: ModelAccessContext & { 
     const message = `Team not allowed to access model. Team=${name}, Model=${requested}. Allowed team models = ${pyList(team.models)}`;
     return { ok: false, error: new ApiError("team_model_access_denied", message, { param: "model" }) };
   }
+  const user = team === null ? (ctx.user ?? null) : null;
+  if (user !== null && !userAllows(user, candidates, catalog)) {
+    const message = `User not allowed to access model. User=${user.user_id}, Model=${requested}. Allowed user models = ${pyList(user.models)}`;
+    return { ok: false, error: new ApiError("user_model_access_denied", message, { param: "model" }) };
+  }
   if (group === null) {
     const prefix = ctx.route === undefined ? "" : `${ctx.route}: `;
     const message = `${prefix}Invalid model name passed in model=${requested}. Call \`/v1/models\` to view available models for your key.`;
@@ -73,11 +82,11 @@ export function checkModelAccess(requested: string, ctx: ModelAccessContext & { 
  * appended. Key aliases, team aliases and `model_alias_map` names are callable but not listed.
  */
 export function listAllowedModels(ctx: ModelAccessContext & { includeAccessGroups?: boolean }): string[] {
-  const { key, team, catalog } = ctx;
-  const callable = (name: string) => checkModelAccess(name, { key, team, catalog }).ok;
+  const { key, team, user, catalog } = ctx;
+  const callable = (name: string) => checkModelAccess(name, { key, team, user, catalog }).ok;
   const visibleAliases = [...catalog.groupAliases].filter(([, alias]) => !alias.hidden).map(([name]) => name);
   const explicit = [...(key?.models ?? []), ...(team?.models ?? [])].filter(
-    (name) => !ALL_ACCESS.has(name) && name !== ALL_TEAM_MODELS && !catalog.accessGroups.has(name),
+    (name) => !ALL_ACCESS.has(name) && name !== ALL_TEAM_MODELS && name !== "no-default-models" && !catalog.accessGroups.has(name),
   );
   const listed = [...new Set([...catalog.groups, ...visibleAliases, ...explicit])].filter(callable);
   if (ctx.includeAccessGroups !== true) return listed;
@@ -91,6 +100,11 @@ function keyAllows(key: KeyModelScope, candidates: readonly string[], catalog: M
 
 function teamAllows(team: TeamModelScope, candidates: readonly string[], catalog: ModelCatalog): boolean {
   return candidates.some((name) => Object.hasOwn(team.model_aliases, name)) || listAllows(team.models, candidates, catalog);
+}
+
+/** `no-default-models` on a user: its personal keys may call nothing (team keys still work). */
+function userAllows(user: UserModelScope, candidates: readonly string[], catalog: ModelCatalog): boolean {
+  return !user.models.includes("no-default-models") && listAllows(user.models, candidates, catalog);
 }
 
 function listAllows(models: readonly string[], candidates: readonly string[], catalog: ModelCatalog): boolean {

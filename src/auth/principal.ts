@@ -11,6 +11,8 @@ export interface Principal {
   token: string | null;
   key: KeyRow | null;
   team: TeamRow | null;
+  /** The key owner's model list (binds personal keys); null without an owner row. */
+  user: { user_id: string; models: string[] } | null;
 }
 
 /** What the key cache holds per token: the key with what authorization needs beside it. */
@@ -18,6 +20,7 @@ export interface CachedKey {
   key: KeyRow;
   team: TeamRow | null;
   ownerRole: UserRole | null;
+  owner: { user_id: string; models: string[] } | null;
   /** Set when the token is an old hash kept alive by a regenerate grace period. */
   graceUntil: Date | null;
 }
