@@ -40,6 +40,9 @@ export interface CallInput {
   pathModel?: string;
 }
 
+/** nginx's "client closed request": how a call the client abandoned is settled. */
+const CLIENT_CLOSED = 499;
+
 const CALL_TYPES = { chat: "acompletion", completion: "atext_completion", embedding: "aembedding" } as const;
 const ROUTE_LABEL = { chat: "/chat/completions", completion: "/completions", embedding: "/embeddings" } as const;
 
@@ -55,7 +58,7 @@ export function createCompletionHandler(deps: CompletionDeps) {
     const body = requireObject(input.body);
     const requested = input.pathModel ?? body.model;
     if (typeof requested !== "string" || requested === "") throw badRequest("Missing required parameter: model.", "model");
-    const ctx = { key: principal?.key ?? null, team: principal?.team ?? null, catalog: deps.catalog, route: ROUTE_LABEL[input.endpoint] };
+    const ctx = { key: principal?.key ?? null, team: principal?.team ?? null, user: principal?.user ?? null, catalog: deps.catalog, route: ROUTE_LABEL[input.endpoint] };
     const access = checkModelAccess(requested, ctx);
     if (!access.ok) throw access.error;
     const clientFallbacks = allowedFallbacks(body.fallbacks, ctx);
@@ -90,8 +93,9 @@ export function createCompletionHandler(deps: CompletionDeps) {
         { clientFallbacks, signal: input.request.signal },
       );
     } catch (err) {
-      const error = input.request.signal.aborted ? new ApiError("bad_request", "Client disconnected.") : toClientError(err);
-      settle.failure(null, error.message, error.status, 0);
+      const aborted = input.request.signal.aborted;
+      const error = aborted ? new ApiError("bad_request", "Client disconnected.") : toClientError(err);
+      settle.failure(null, error.message, aborted ? CLIENT_CLOSED : error.status, 0);
       throw error;
     }
 
@@ -101,6 +105,7 @@ export function createCompletionHandler(deps: CompletionDeps) {
       "x-litellm-model-id": upstream.deployment.id,
       "x-litellm-model-group": routed.modelGroup,
       "x-litellm-attempted-retries": String(routed.attemptedRetries),
+      "x-litellm-attempted-fallbacks": String(routed.attemptedFallbacks),
       "x-litellm-response-duration-ms": (performance.now() - started).toFixed(1),
       "x-litellm-version": VERSION,
     };
@@ -133,15 +138,20 @@ export function createCompletionHandler(deps: CompletionDeps) {
       const final = reported ?? (await estimateUsage(upstreamBody, texts.join("")));
       router.recordTokens(upstream.deployment.id, final.total_tokens);
       const failure = end.outcome === "client_aborted" ? "Client disconnected mid-stream." : end.outcome === "upstream_error" ? end.message : (streamError as UpstreamError | null)?.message;
-      if (failure) settle.failure(upstream, failure, end.outcome === "client_aborted" ? 499 : 502, routed.attemptedRetries, final, reported === null, firstByteAt);
+      if (failure) settle.failure(upstream, failure, end.outcome === "client_aborted" ? CLIENT_CLOSED : 502, routed.attemptedRetries, final, reported === null, firstByteAt);
       else settle.success(upstream, routed.attemptedRetries, final, reported === null, null, firstByteAt);
     };
+    // The deployment stays busy (for least-busy routing and parallel limits) until the stream ends.
+    const release = router.health.hold(upstream.deployment.id);
     const relayed = relayStream({
       upstream: upstream.response.body ?? new ReadableStream(),
       transformer,
       abortUpstream: upstream.abort,
       onFirstByte: () => (firstByteAt = new Date()),
-      onEnd: (end) => void onEnd(end).catch((err) => deps.log.error("settling a stream failed", { error: String(err) })),
+      onEnd: (end) => {
+        release();
+        void onEnd(end).catch((err) => deps.log.error("settling a stream failed", { error: String(err) }));
+      },
     });
     return new Response(relayed, { status: 200, headers: { "content-type": "text/event-stream", "cache-control": "no-cache", ...headers } });
   };

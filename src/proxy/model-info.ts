@@ -13,8 +13,14 @@ const CREATED = 1677610602;
 /** litellm_params fields that hold credentials, however a provider names them. */
 const SECRET_FIELD = /key|secret|token|password|credential/i;
 
+/** Header names that carry credentials when set in `extra_headers`. */
+const SECRET_HEADER = /auth|key|token|secret|cookie|password|credential/i;
+
 export function publicParams(deployment: Deployment): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(deployment.params).filter(([name]) => !SECRET_FIELD.test(name)));
+  const params = Object.fromEntries(Object.entries(deployment.params).filter(([name]) => !SECRET_FIELD.test(name)));
+  const headers = deployment.params.extra_headers;
+  if (headers) params.extra_headers = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, SECRET_HEADER.test(name) ? "[redacted]" : value]));
+  return params;
 }
 
 export interface ModelListings {
@@ -34,7 +40,7 @@ export interface OpenAIModel {
 
 export function createModelListings(catalog: ModelCatalog, groups: ReadonlyMap<string, readonly Deployment[]>): ModelListings {
   const allowedGroups = (principal: Principal | null) =>
-    listAllowedModels({ key: principal?.key ?? null, team: principal?.team ?? null, catalog });
+    listAllowedModels({ key: principal?.key ?? null, team: principal?.team ?? null, user: principal?.user ?? null, catalog });
 
   const deploymentsFor = (principal: Principal | null): Deployment[] => {
     if (principal && canReadAll(principal.role) && principal.key === null) return [...groups.values()].flat();
@@ -70,7 +76,9 @@ export function createModelListings(catalog: ModelCatalog, groups: ReadonlyMap<s
       const names = allowedGroups(principal).filter((g) => group === undefined || g === group);
       return {
         data: names.map((name) => {
-          const list = groups.get(name) ?? [];
+          // A model_group_alias is described by the deployments of the group it stands for.
+          const target = catalog.groupAliases.get(name)?.target;
+          const list = groups.get(name) ?? (target === undefined ? undefined : groups.get(target)) ?? [];
           const max = (field: "max_input_tokens" | "max_output_tokens") =>
             list.reduce<number | null>((m, d) => (typeof d.modelInfo[field] === "number" ? Math.max(m ?? 0, d.modelInfo[field] as number) : m), null);
           const first = list[0];

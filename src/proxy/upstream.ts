@@ -56,7 +56,7 @@ export async function callUpstream(deployment: Deployment, req: AttemptRequest):
     throw new UpstreamFailure({
       status: null,
       kind: timedOut ? "timeout" : "connect",
-      message: timedOut ? `Request to ${deployment.provider} timed out after ${req.timeoutMs} ms` : `Could not reach ${deployment.provider} at ${deployment.apiBase}: ${err instanceof Error ? err.message : String(err)}`,
+      message: timedOut ? `Request to ${deployment.provider} timed out after ${req.timeoutMs} ms` : `Could not reach ${deployment.provider} at ${withoutCredentials(deployment.apiBase)}`,
     });
   }
   // The deadline covers the wait for the answer's headers; a stream may then run as long as it flows.
@@ -82,4 +82,16 @@ function failureFrom(response: Response, error: UpstreamError): UpstreamFailure 
   const haystack = `${error.message} ${error.code ?? ""} ${error.type}`;
   const kind = response.status === 400 && CONTEXT_WINDOW.test(haystack) ? "context_window" : CONTENT_POLICY.test(haystack) ? "content_policy" : "http";
   return new UpstreamFailure({ status: response.status, kind, message: error.message, body: error, retryAfterSeconds: parseRetryAfter(response.headers.get("retry-after")) });
+}
+
+/** A base URL fit for an error message: any user:password in it is removed. */
+function withoutCredentials(apiBase: string): string {
+  try {
+    const url = new URL(apiBase);
+    url.username = "";
+    url.password = "";
+    return url.toString().replace(/\/$/, "");
+  } catch {
+    return "(invalid api_base)";
+  }
 }

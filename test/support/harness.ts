@@ -99,14 +99,18 @@ export class Harness {
   }
 }
 
-/** Runs `suite` once on SQLite and once on Postgres, each with its own server and database. */
-export function describeStores(title: string, suite: (h: () => Harness) => void, options: HarnessOptions = {}): void {
+/**
+ * Runs `suite` once on SQLite and once on Postgres, each with its own server and database.
+ * `options` may be a function, called in `beforeAll`, for configs that depend on something
+ * started by an earlier hook (e.g. a mock upstream's URL).
+ */
+export function describeStores(title: string, suite: (h: () => Harness) => void, options: HarnessOptions | (() => HarnessOptions) = {}): void {
   for (const dialect of ["sqlite", "postgres"] as const) {
     const run = dialect === "postgres" && !postgresAvailable ? describe.skip : describe;
     run(`${title} [${dialect}]`, () => {
       let harness: Harness | undefined;
       beforeAll(async () => {
-        harness = await Harness.start(dialect, options);
+        harness = await Harness.start(dialect, typeof options === "function" ? options() : options);
       });
       afterAll(async () => {
         await harness?.stop();

@@ -37,8 +37,14 @@ export async function createKey(h: Harness, body: Record<string, unknown> = {}, 
   return { key: res.body.key, token: res.body.token };
 }
 
+export interface TeamSeed {
+  models?: string[];
+  model_aliases?: Record<string, string>;
+  blocked?: boolean;
+}
+
 /** Seeds a team row directly (no /team/new yet). */
-export async function insertTeam(h: Harness, teamId: string, teamAlias: string | null = null): Promise<void> {
+export async function insertTeam(h: Harness, teamId: string, teamAlias: string | null = null, seed: TeamSeed = {}): Promise<void> {
   const { tables } = h.database;
   const at = new Date();
   await h.database.write((db) =>
@@ -46,8 +52,9 @@ export async function insertTeam(h: Harness, teamId: string, teamAlias: string |
       team_id: teamId,
       team_alias: teamAlias,
       metadata: {},
-      models: [],
-      model_aliases: {},
+      models: seed.models ?? [],
+      model_aliases: seed.model_aliases ?? {},
+      blocked: seed.blocked ?? false,
       model_max_budget: {},
       model_spend: {},
       created_at: at,

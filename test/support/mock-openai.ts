@@ -1,7 +1,8 @@
 /**
  * An in-process OpenAI-compatible upstream for tests, speaking OpenAI's wire format:
  * chat completions (JSON, or SSE with `stream: true`, plus a usage chunk when
- * `stream_options.include_usage`), legacy completions, embeddings, and Azure's
+ * `stream_options.include_usage`), legacy completions, embeddings (floats, or base64
+ * with `encoding_format: "base64"`), and Azure's
  * `/openai/deployments/{name}/…?api-version=` paths. Token counts are deterministic:
  *
  *   prompt tokens     = 3 + Σ(3 + ceil(chars/4)) over messages (chat), ceil(chars/4) per input otherwise
@@ -128,7 +129,8 @@ export function startMockOpenAI(): MockOpenAI {
           try {
             if (chat) controller.enqueue(sse(chunk({ role: "assistant", content: "" }, null)));
             for (let i = 0; i < count && !cancelled; i++) {
-              if (delay) await Bun.sleep(delay);
+              // Dying "mid-stream" must happen after the headers went out, so give them a moment.
+              if (delay || die) await Bun.sleep(delay || 5);
               if (cancelled) break;
               controller.enqueue(sse(chunk({ content: words[i % words.length] }, null)));
               if (die && i === 1) {
@@ -181,7 +183,12 @@ function embeddings(body: Record<string, unknown>, model: string) {
   const tokens = promptTokens(body);
   return {
     object: "list",
-    data: inputs.map((_, index) => ({ object: "embedding", index, embedding: Array.from({ length: dims }, (_, i) => (i === 0 ? 1 : 0)) })),
+    data: inputs.map((_, index) => {
+      const vector = Array.from({ length: dims }, (_, i) => (i === 0 ? 1 : 0));
+      // As OpenAI does: `encoding_format: "base64"` (the openai SDK's default) sends little-endian float32s.
+      const embedding = body.encoding_format === "base64" ? Buffer.from(new Float32Array(vector).buffer).toString("base64") : vector;
+      return { object: "embedding", index, embedding };
+    }),
     model,
     usage: { prompt_tokens: tokens, total_tokens: tokens },
   };

@@ -65,12 +65,21 @@ const DEPLOYMENT_SETTINGS = new Set([
   "mock_response",
 ]);
 
-export function requestBodyFor(body: OpenAIBody, deployment: Deployment, options: { dropParams: boolean; unsupported: readonly string[] }): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  // Provider params set on the deployment (temperature, max_tokens, …) are defaults the client may override.
-  for (const [key, value] of Object.entries(deployment.params)) {
-    if (!DEPLOYMENT_SETTINGS.has(key) && value !== undefined) out[key] = value;
+/** Provider params set on a deployment (temperature, max_tokens, …), computed once per deployment. */
+const defaultsByDeployment = new WeakMap<Deployment, Record<string, unknown>>();
+
+function providerDefaults(deployment: Deployment): Record<string, unknown> {
+  let defaults = defaultsByDeployment.get(deployment);
+  if (!defaults) {
+    defaults = Object.fromEntries(Object.entries(deployment.params).filter(([key, value]) => !DEPLOYMENT_SETTINGS.has(key) && value !== undefined));
+    defaultsByDeployment.set(deployment, defaults);
   }
+  return defaults;
+}
+
+export function requestBodyFor(body: OpenAIBody, deployment: Deployment, options: { dropParams: boolean; unsupported: readonly string[] }): Record<string, unknown> {
+  // The deployment's provider params are defaults the client may override.
+  const out: Record<string, unknown> = { ...providerDefaults(deployment) };
   for (const [key, value] of Object.entries(body)) {
     if (!GATEWAY_FIELDS.has(key) && value !== undefined) out[key] = value;
   }

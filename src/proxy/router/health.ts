@@ -116,6 +116,20 @@ export class HealthTracker {
     state.inFlight = Math.max(0, state.inFlight - 1);
   }
 
+  /**
+   * Keeps a call counted as in flight after its attempt returned: a stream is busy
+   * until its last byte, not just until its headers. Returns the release.
+   */
+  hold(id: string): () => void {
+    this.current(id).inFlight += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.end(id);
+    };
+  }
+
   recordSuccess(id: string, durationMs: number): void {
     this.sampleLatency(this.current(id), durationMs);
   }
