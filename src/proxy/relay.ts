@@ -8,7 +8,7 @@
  *  - `onEnd` runs exactly once, whatever happened, so every call is settled and
  *    every counter taken on the way in can be released.
  */
-import { SSE_DONE, sseData } from "./sse.ts";
+import { SSE_DONE, sseData, sseError } from "./sse.ts";
 
 export type StreamEnd = { outcome: "completed" } | { outcome: "upstream_error"; message: string } | { outcome: "client_aborted" };
 
@@ -49,7 +49,7 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
       } catch (err) {
         if (ended) return;
         const message = `The upstream stream failed: ${err instanceof Error ? err.message : String(err)}`;
-        controller.enqueue(sseData(JSON.stringify({ error: { message, type: "api_error", param: null, code: "502" } })));
+        controller.enqueue(sseError({ message, type: "api_error", param: null, code: "502" }));
         controller.enqueue(sseData(SSE_DONE));
         controller.close();
         end({ outcome: "upstream_error", message });

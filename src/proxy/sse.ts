@@ -11,6 +11,8 @@ export interface SseEvent {
   data: string;
 }
 
+import type { UpstreamError } from "./types.ts";
+
 const encoder = new TextEncoder();
 
 /** Splits a byte stream into complete SSE events. */
@@ -73,3 +75,16 @@ export function sseData(data: string): Uint8Array {
 }
 
 export const SSE_DONE = "[DONE]";
+
+/** An OpenAI-style error event, how a stream that cannot finish tells the client so. */
+export function sseError(error: UpstreamError): Uint8Array {
+  return sseData(JSON.stringify({ error }));
+}
+
+/** Reported when an upstream stream stops before its terminator ([DONE], message_stop). */
+export const TRUNCATED_STREAM: UpstreamError = Object.freeze({
+  message: "The upstream stream ended before it was complete.",
+  type: "api_error",
+  param: null,
+  code: "502",
+});

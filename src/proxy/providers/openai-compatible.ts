@@ -7,7 +7,7 @@
  * usage is read (requested from the upstream even when the client did not ask, and
  * the extra usage chunk removed again), and a stream always ends with `[DONE]`.
  */
-import { SSE_DONE, SseParser, sseData } from "../sse.ts";
+import { SSE_DONE, SseParser, sseData, sseError, TRUNCATED_STREAM } from "../sse.ts";
 import type { BuildOptions, Deployment, Endpoint, OpenAIBody, ProviderAdapter, StreamObserver, UpstreamError, UpstreamRequest } from "../types.ts";
 import { usageFromBody, usageFromOpenAI } from "../usage.ts";
 import { requestBodyFor } from "./request-body.ts";
@@ -154,9 +154,8 @@ export function openAIStreamRelay(observer: StreamObserver, includeUsage: boolea
       if (!sawUsage) for (const data of seen) observer.text(contentOf(data));
       if (!sawDone) {
         // A stream that stops without [DONE] was cut short: say so rather than truncate silently.
-        const error = { message: "The upstream stream ended before it was complete.", type: "api_error", param: null, code: "502" };
-        observer.error(error);
-        controller.enqueue(sseData(JSON.stringify({ error })));
+        observer.error(TRUNCATED_STREAM);
+        controller.enqueue(sseError(TRUNCATED_STREAM));
       }
       controller.enqueue(sseData(SSE_DONE));
     },

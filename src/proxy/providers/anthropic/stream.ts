@@ -7,8 +7,8 @@
  * from message_delta — is reported once: at message_stop, or at the end of a stream
  * that failed or was cut short (the upstream bills the prompt either way).
  */
-import { SSE_DONE, SseParser, sseData, type SseEvent } from "../../sse.ts";
-import type { StreamObserver, UpstreamError } from "../../types.ts";
+import { SSE_DONE, SseParser, sseData, sseError, type SseEvent, TRUNCATED_STREAM } from "../../sse.ts";
+import type { StreamObserver } from "../../types.ts";
 import { parseAnthropicStreamError } from "./errors.ts";
 import { finishReason } from "./response.ts";
 import { emptyCounts, maxCounts, openAIUsage, readCounts, toUsage } from "./usage.ts";
@@ -24,7 +24,6 @@ export interface AnthropicStreamOptions {
   now?: () => number;
 }
 
-const TRUNCATED: UpstreamError = { message: "The upstream stream ended before it was complete.", type: "api_error", param: null, code: "502" };
 
 export function anthropicStreamTransformer(options: AnthropicStreamOptions): TransformStream<Uint8Array, Uint8Array> {
   const { observer, includeUsage } = options;
@@ -123,7 +122,7 @@ export function anthropicStreamTransformer(options: AnthropicStreamOptions): Tra
         ended = true;
         const error = parseAnthropicStreamError(event.data);
         observer.error(error);
-        out.enqueue(sseData(JSON.stringify({ error })));
+        out.enqueue(sseError(error));
         return;
       }
       default: // ping, content_block_stop, signature_delta, unknown future events
@@ -139,8 +138,8 @@ export function anthropicStreamTransformer(options: AnthropicStreamOptions): Tra
       for (const event of parser.end()) handle(event, controller);
       if (!ended) {
         // A stream that stops without message_stop was cut short: say so rather than truncate silently.
-        observer.error(TRUNCATED);
-        controller.enqueue(sseData(JSON.stringify({ error: TRUNCATED })));
+        observer.error(TRUNCATED_STREAM);
+        controller.enqueue(sseError(TRUNCATED_STREAM));
       }
       reportUsage();
       if (!sawUsage) for (const fragment of unmetered) observer.text(fragment);
