@@ -7,7 +7,7 @@
  * Money is double precision USD, like LiteLLM's. Keys are stored only as
  * sha256(plaintext) in lowercase hex.
  */
-import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 import type { Json, JsonObject } from "./json.ts";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
@@ -206,3 +206,14 @@ export const spendLogs = pgTable(
     index("spend_logs_end_user_idx").on(t.end_user),
   ],
 );
+
+/**
+ * How far each instance's spend journal has been applied: the flush that applies
+ * entries up to `seq` moves this row in the same transaction, so a replay after a
+ * crash skips exactly what the database already has.
+ */
+export const ledgerCheckpoints = pgTable("ledger_checkpoints", {
+  instance_id: text("instance_id").primaryKey(),
+  seq: bigint("seq", { mode: "number" }).notNull(),
+  updated_at: ts("updated_at").notNull(),
+});

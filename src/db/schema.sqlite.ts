@@ -209,3 +209,14 @@ export const spendLogs = sqliteTable(
     index("spend_logs_end_user_idx").on(t.end_user),
   ],
 );
+
+/**
+ * How far each instance's spend journal has been applied: the flush that applies
+ * entries up to `seq` moves this row in the same transaction, so a replay after a
+ * crash skips exactly what the database already has.
+ */
+export const ledgerCheckpoints = sqliteTable("ledger_checkpoints", {
+  instance_id: text("instance_id").primaryKey(),
+  seq: integer("seq").notNull(),
+  updated_at: ts("updated_at").notNull(),
+});

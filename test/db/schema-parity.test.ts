@@ -12,7 +12,7 @@ function shape(config: { name: string; columns: { name: string; notNull: boolean
 test("the Postgres and SQLite schemas have the same tables and columns", () => {
   const pgTables = Object.fromEntries(Object.values(pg).map((table) => shape(pgTableConfig(table))));
   const sqliteTables = Object.fromEntries(Object.values(sqlite).map((table) => shape(sqliteTableConfig(table))));
-  expect(Object.keys(pgTables).sort()).toEqual(["budgets", "customers", "deleted_keys", "deprecated_keys", "keys", "spend_logs", "team_members", "teams", "users"]);
+  expect(Object.keys(pgTables).sort()).toEqual(["budgets", "customers", "deleted_keys", "deprecated_keys", "keys", "ledger_checkpoints", "spend_logs", "team_members", "teams", "users"]);
   expect(sqliteTables).toEqual(pgTables);
 });
 

@@ -1,0 +1,110 @@
+import { type AnyColumn, eq, inArray, sql } from "drizzle-orm";
+import type { Database, Db, Tables } from "../database.ts";
+import type { NewSpendLogRow } from "../rows.ts";
+
+/** Spend to add per entity, in USD. Members are keyed by `memberKey(team, user)`. */
+export interface SpendIncrements {
+  keys: Map<string, number>;
+  users: Map<string, number>;
+  teams: Map<string, number>;
+  members: Map<string, number>;
+  customers: Map<string, number>;
+}
+
+export interface SpendBatch {
+  logs: NewSpendLogRow[];
+  increments: SpendIncrements;
+  /** The journal position this batch brings the database up to. */
+  checkpoint: { instanceId: string; seq: number };
+}
+
+export type SpendEntity = keyof SpendIncrements;
+
+export const memberKey = (teamId: string, userId: string) => `${teamId}\u0000${userId}`;
+
+export const emptyIncrements = (): SpendIncrements => ({ keys: new Map(), users: new Map(), teams: new Map(), members: new Map(), customers: new Map() });
+
+export interface SpendStore {
+  /**
+   * Applies a batch in one transaction: spend-log rows (a row already present is
+   * skipped), spend increments, and the journal checkpoint. All or nothing.
+   */
+  applySpend(batch: SpendBatch): Promise<void>;
+  /** The highest journal seq applied for this instance (0 when none). */
+  getCheckpoint(instanceId: string): Promise<number>;
+  /** Stored spend of the given entities (absent rows are left out). */
+  readSpend(ids: { [K in SpendEntity]?: readonly string[] }): Promise<SpendIncrements>;
+}
+
+/** Rows per INSERT statement: well under either driver's parameter limit. */
+const LOG_CHUNK = 500;
+
+export function createSpendStore(database: Database): SpendStore {
+  const { db, tables } = database;
+  return {
+    applySpend(batch) {
+      return database.transaction(async (tx) => {
+        for (let i = 0; i < batch.logs.length; i += LOG_CHUNK) {
+          await tx.insert(tables.spendLogs).values(batch.logs.slice(i, i + LOG_CHUNK)).onConflictDoNothing();
+        }
+        await applyIncrements(tx, tables, batch.increments);
+        const now = new Date();
+        await tx
+          .insert(tables.ledgerCheckpoints)
+          .values({ instance_id: batch.checkpoint.instanceId, seq: batch.checkpoint.seq, updated_at: now })
+          .onConflictDoUpdate({ target: tables.ledgerCheckpoints.instance_id, set: { seq: batch.checkpoint.seq, updated_at: now } });
+      });
+    },
+
+    async getCheckpoint(instanceId) {
+      const [row] = await db.select().from(tables.ledgerCheckpoints).where(eq(tables.ledgerCheckpoints.instance_id, instanceId)).limit(1);
+      return row?.seq ?? 0;
+    },
+
+    async readSpend(ids) {
+      const out = emptyIncrements();
+      const read = async <R extends { id: string; spend: number }>(list: readonly string[] | undefined, query: (list: string[]) => Promise<R[]>, into: Map<string, number>) => {
+        if (!list || list.length === 0) return;
+        for (const row of await query([...list])) into.set(row.id, row.spend);
+      };
+      await Promise.all([
+        read(ids.keys, (l) => db.select({ id: tables.keys.token, spend: tables.keys.spend }).from(tables.keys).where(inArray(tables.keys.token, l)), out.keys),
+        read(ids.users, (l) => db.select({ id: tables.users.user_id, spend: tables.users.spend }).from(tables.users).where(inArray(tables.users.user_id, l)), out.users),
+        read(ids.teams, (l) => db.select({ id: tables.teams.team_id, spend: tables.teams.spend }).from(tables.teams).where(inArray(tables.teams.team_id, l)), out.teams),
+        read(ids.customers, (l) => db.select({ id: tables.customers.user_id, spend: tables.customers.spend }).from(tables.customers).where(inArray(tables.customers.user_id, l)), out.customers),
+        read(
+          ids.members,
+          async (l) => {
+            const teamIds = [...new Set(l.map((k) => k.split("\u0000")[0]!))];
+            const rows = await db.select().from(tables.teamMembers).where(inArray(tables.teamMembers.team_id, teamIds));
+            return rows.map((r) => ({ id: memberKey(r.team_id, r.user_id), spend: r.spend })).filter((r) => l.includes(r.id));
+          },
+          out.members,
+        ),
+      ]);
+      return out;
+    },
+  };
+}
+
+async function applyIncrements(tx: Db, tables: Tables, inc: SpendIncrements): Promise<void> {
+  const add = (column: AnyColumn, amount: number) => sql<number>`${column} + ${amount}`;
+  for (const [token, amount] of inc.keys) await tx.update(tables.keys).set({ spend: add(tables.keys.spend, amount) }).where(eq(tables.keys.token, token));
+  for (const [id, amount] of inc.users) await tx.update(tables.users).set({ spend: add(tables.users.spend, amount) }).where(eq(tables.users.user_id, id));
+  for (const [id, amount] of inc.teams) await tx.update(tables.teams).set({ spend: add(tables.teams.spend, amount) }).where(eq(tables.teams.team_id, id));
+  for (const [key, amount] of inc.members) {
+    const [teamId, userId] = key.split("\u0000") as [string, string];
+    await tx
+      .update(tables.teamMembers)
+      .set({ spend: add(tables.teamMembers.spend, amount) })
+      .where(sql`${tables.teamMembers.team_id} = ${teamId} and ${tables.teamMembers.user_id} = ${userId}`);
+  }
+  // End users are created by the first call that carries their id (API.md §2.3).
+  const now = new Date();
+  for (const [id, amount] of inc.customers) {
+    await tx
+      .insert(tables.customers)
+      .values({ user_id: id, spend: amount, created_at: now, updated_at: now })
+      .onConflictDoUpdate({ target: tables.customers.user_id, set: { spend: add(tables.customers.spend, amount), updated_at: now } });
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * The ledger's local journal: every settled call is appended here, synchronously,
+ * before its response completes, so a crash (even `kill -9`) loses nothing the
+ * client saw succeed. Entries carry a sequence number; the database remembers the
+ * highest number it has applied for this journal, so a replay after a crash applies
+ * each entry exactly once.
+ *
+ * Layout of the journal directory (one per instance; a lock file keeps a second
+ * process out):
+ *   instance-id          stable id of this journal, the key of its DB checkpoint
+ *   current.jsonl        entries being appended
+ *   sealed-<seq>.jsonl   entries handed to a flush, deleted once the flush committed
+ */
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { join } from "node:path";
+
+export interface JournalEntry<T> {
+  seq: number;
+  data: T;
+}
+
+const CURRENT = "current.jsonl";
+
+export class JournalLockedError extends Error {}
+
+export class Journal<T> {
+  readonly instanceId: string;
+  private fd: number;
+  private seq = 0;
+  private readonly lockPath: string;
+
+  constructor(private readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+    this.lockPath = join(dir, "lock");
+    this.acquireLock();
+    const idPath = join(dir, "instance-id");
+    if (!existsSync(idPath)) writeFileSync(idPath, crypto.randomUUID());
+    this.instanceId = readFileSync(idPath, "utf8").trim();
+    this.fd = openSync(join(dir, CURRENT), "a");
+  }
+
+  /** Every entry still on disk (sealed and current), in order; a torn last line is skipped. */
+  readAll(): JournalEntry<T>[] {
+    const files = readdirSync(this.dir)
+      .filter((f) => f.startsWith("sealed-"))
+      .sort((a, b) => Number(a.slice(7, -6)) - Number(b.slice(7, -6)));
+    const entries: JournalEntry<T>[] = [];
+    for (const file of [...files, CURRENT]) {
+      for (const line of readFileSync(join(this.dir, file), "utf8").split("\n")) {
+        if (line === "") continue;
+        try {
+          entries.push(JSON.parse(line) as JournalEntry<T>);
+        } catch {
+          // A line cut short by a crash mid-write: its call never completed for the client.
+        }
+      }
+    }
+    this.seq = Math.max(this.seq, ...entries.map((e) => e.seq));
+    return entries;
+  }
+
+  /** Continues numbering after `seq` (the database checkpoint), if that is higher. */
+  continueAfter(seq: number): void {
+    this.seq = Math.max(this.seq, seq);
+  }
+
+  /** Appends synchronously: when this returns the entry is in the OS, safe from a process crash. */
+  append(data: T): number {
+    const seq = ++this.seq;
+    writeSync(this.fd, `${JSON.stringify({ seq, data })}\n`);
+    return seq;
+  }
+
+  /** Closes the current file as a sealed segment and starts a new one; returns the segment's name. */
+  seal(): string {
+    const name = `sealed-${this.seq}.jsonl`;
+    closeSync(this.fd);
+    renameSync(join(this.dir, CURRENT), join(this.dir, name));
+    this.fd = openSync(join(this.dir, CURRENT), "a");
+    return name;
+  }
+
+  /** Deletes segments whose every entry the database has applied. */
+  discard(names: readonly string[]): void {
+    for (const name of names) rmSync(join(this.dir, name), { force: true });
+  }
+
+  /** Every sealed segment on disk (after a replay, all of them are applied). */
+  sealedSegments(): string[] {
+    return readdirSync(this.dir).filter((f) => f.startsWith("sealed-"));
+  }
+
+  close(): void {
+    closeSync(this.fd);
+    rmSync(this.lockPath, { force: true });
+  }
+
+  private acquireLock(): void {
+    if (existsSync(this.lockPath)) {
+      const pid = Number(readFileSync(this.lockPath, "utf8"));
+      if (pid && pid !== process.pid && isAlive(pid)) {
+        throw new JournalLockedError(`spend journal ${this.dir} is in use by process ${pid}; give each tollgate instance its own TOLLGATE_JOURNAL_DIR`);
+      }
+    }
+    writeFileSync(this.lockPath, String(process.pid));
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * The spend ledger: where settled calls become money on keys, users, teams, team
+ * members and customers, and rows in the spend log.
+ *
+ * Invariants:
+ * - `record` prices the call, appends it to the local journal (synchronously, so a
+ *   crash after the client saw the answer loses nothing) and adds it to the
+ *   in-process "unflushed" counters; it never touches the database.
+ * - `flush` (every `proxy_batch_write_at` seconds and at shutdown) writes everything
+ *   recorded so far in ONE transaction, which also moves this journal's checkpoint;
+ *   a failed flush keeps its entries for the next one.
+ * - `replay` at start-up applies journal entries past the checkpoint, so each call is
+ *   counted exactly once, crash or not.
+ * - Stored spend + `unflushed(...)` is the live spend of an entity on this instance.
+ */
+import type { Logger } from "../log.ts";
+import type { NewSpendLogRow } from "../db/rows.ts";
+import { emptyIncrements, memberKey, type SpendEntity, type SpendIncrements } from "../db/store/spend.ts";
+import type { Store } from "../db/store/index.ts";
+import type { Journal } from "./journal.ts";
+import type { SettledCall, SpendRecorder } from "./settlement.ts";
+
+/** A priced call, as journaled. Dates travel as ISO strings. */
+export interface LedgerEntry {
+  call: SettledCall;
+  cost: number;
+}
+
+export interface LedgerOptions {
+  store: Pick<Store, "applySpend" | "getCheckpoint">;
+  journal: Journal<LedgerEntry>;
+  price: (call: SettledCall) => number;
+  /** `disable_spend_logs`: entity spend is still counted, no log rows are written. */
+  writeSpendLogs: boolean;
+  log: Logger;
+  /** Called after each committed flush with what it added (budgets re-read their bases). */
+  onFlushed?: (applied: SpendIncrements) => void;
+}
+
+export class Ledger implements SpendRecorder {
+  private pending: { seq: number; entry: LedgerEntry }[] = [];
+  private readonly unflushedSpend: SpendIncrements = emptyIncrements();
+  private flushing: Promise<void> | null = null;
+
+  constructor(private readonly options: LedgerOptions) {}
+
+  record(call: SettledCall): void {
+    const entry: LedgerEntry = { call, cost: this.options.price(call) };
+    const seq = this.options.journal.append(entry);
+    this.pending.push({ seq, entry });
+    forEachIncrement(entry, (entity, id, amount) => add(this.unflushedSpend[entity], id, amount));
+  }
+
+  /** Spend recorded on this instance but not yet in the database. */
+  unflushed(entity: SpendEntity, id: string): number {
+    return this.unflushedSpend[entity].get(id) ?? 0;
+  }
+
+  unflushedMember(teamId: string, userId: string): number {
+    return this.unflushed("members", memberKey(teamId, userId));
+  }
+
+  /** Writes everything recorded so far; concurrent calls share one flush. */
+  flush(): Promise<void> {
+    this.flushing ??= this.flushOnce().finally(() => (this.flushing = null));
+    return this.flushing;
+  }
+
+  /** Applies journal entries the database has not seen (after a crash), then flushes them. */
+  async replay(): Promise<number> {
+    const { journal, store } = this.options;
+    const checkpoint = await store.getCheckpoint(journal.instanceId);
+    journal.continueAfter(checkpoint);
+    const missing = journal.readAll().filter((e) => e.seq > checkpoint);
+    for (const { seq, data } of missing) {
+      const entry = revive(data);
+      this.pending.push({ seq, entry });
+      forEachIncrement(entry, (entity, id, amount) => add(this.unflushedSpend[entity], id, amount));
+    }
+    if (missing.length > 0) await this.flush();
+    else journal.discard(journal.sealedSegments());
+    return missing.length;
+  }
+
+  private async flushOnce(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const { journal, store } = this.options;
+    const batch = this.pending;
+    this.pending = [];
+    journal.seal();
+    // Every sealed segment holds only entries of this batch or already applied ones.
+    const segments = journal.sealedSegments();
+    const increments = emptyIncrements();
+    const logs: NewSpendLogRow[] = [];
+    for (const { entry } of batch) {
+      forEachIncrement(entry, (entity, id, amount) => add(increments[entity], id, amount));
+      if (this.options.writeSpendLogs) logs.push(spendLogRow(entry));
+    }
+    const seq = batch[batch.length - 1]!.seq;
+    try {
+      await store.applySpend({ logs, increments, checkpoint: { instanceId: journal.instanceId, seq } });
+    } catch (err) {
+      this.pending = batch.concat(this.pending);
+      this.options.log.error("spend flush failed; will retry", { entries: batch.length, error: String(err) });
+      return;
+    }
+    journal.discard(segments);
+    for (const entity of Object.keys(increments) as SpendEntity[]) {
+      for (const [id, amount] of increments[entity]) add(this.unflushedSpend[entity], id, -amount, true);
+    }
+    this.options.onFlushed?.(increments);
+  }
+}
+
+function add(map: Map<string, number>, id: string, amount: number, dropZero = false): void {
+  const next = (map.get(id) ?? 0) + amount;
+  // Flushing subtracts exactly what was added, but floating point may leave dust.
+  if (dropZero && Math.abs(next) < 1e-12) map.delete(id);
+  else map.set(id, next);
+}
+
+/** The entities a call's cost is added to (API.md §4.2). */
+function forEachIncrement(entry: LedgerEntry, apply: (entity: SpendEntity, id: string, amount: number) => void): void {
+  const { call, cost } = entry;
+  if (cost === 0) return;
+  if (call.api_key) apply("keys", call.api_key, cost);
+  if (call.user_id) apply("users", call.user_id, cost);
+  if (call.team_id) apply("teams", call.team_id, cost);
+  if (call.team_id && call.user_id) apply("members", memberKey(call.team_id, call.user_id), cost);
+  if (call.end_user) apply("customers", call.end_user, cost);
+}
+
+function revive(entry: LedgerEntry): LedgerEntry {
+  const call = entry.call as SettledCall & Record<"start_time" | "end_time" | "completion_start_time", Date | string | null>;
+  return {
+    cost: entry.cost,
+    call: {
+      ...call,
+      start_time: new Date(call.start_time as string),
+      end_time: new Date(call.end_time as string),
+      completion_start_time: call.completion_start_time === null ? null : new Date(call.completion_start_time as string),
+    },
+  };
+}
+
+/** The spend-log row of a call (API.md §4.3). `request_id` is the call id: unique and stable. */
+export function spendLogRow({ call, cost }: LedgerEntry): NewSpendLogRow {
+  return {
+    request_id: call.call_id,
+    call_type: call.call_type,
+    api_key: call.api_key ?? "",
+    spend: cost,
+    total_tokens: call.prompt_tokens + call.completion_tokens,
+    prompt_tokens: call.prompt_tokens,
+    completion_tokens: call.completion_tokens,
+    cached_tokens: call.cached_tokens,
+    start_time: call.start_time,
+    end_time: call.end_time,
+    completion_start_time: call.completion_start_time,
+    model: call.model ?? call.model_group,
+    model_id: call.model_id,
+    model_group: call.model_group,
+    custom_llm_provider: call.provider,
+    api_base: call.api_base,
+    user: call.user_id,
+    end_user: call.end_user,
+    team_id: call.team_id,
+    organization_id: null,
+    status: call.status,
+    metadata: {
+      response_id: call.request_id,
+      user_api_key_user_id: call.user_id,
+      user_api_key_team_id: call.team_id,
+      usage_object: {
+        prompt_tokens: call.prompt_tokens,
+        completion_tokens: call.completion_tokens,
+        cached_tokens: call.cached_tokens,
+        cache_creation_tokens: call.cache_creation_tokens,
+        reasoning_tokens: call.reasoning_tokens,
+        estimated: call.usage_estimated,
+      },
+      attempted_retries: call.attempted_retries,
+      stream: call.stream,
+      ...(call.error ? { error_information: { error_message: call.error, error_code: String(call.http_status) } } : {}),
+      ...(call.metadata as Record<string, never>),
+    },
+    request_tags: Array.isArray(call.metadata.tags) ? (call.metadata.tags as string[]) : [],
+    cache_hit: "False",
+  };
+}

@@ -1,0 +1,109 @@
+import { expect, test } from "bun:test";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { memberKey } from "../../src/db/store/spend.ts";
+import { silentLogger } from "../../src/log.ts";
+import { Journal } from "../../src/spend/journal.ts";
+import { Ledger, type LedgerEntry } from "../../src/spend/ledger.ts";
+import type { SettledCall } from "../../src/spend/settlement.ts";
+import { describeStores } from "../support/harness.ts";
+
+let n = 0;
+function call(overrides: Partial<SettledCall> = {}): SettledCall {
+  n += 1;
+  const at = new Date();
+  return {
+    request_id: `chatcmpl-${n}`,
+    call_id: crypto.randomUUID(),
+    call_type: "acompletion",
+    api_key: null,
+    user_id: null,
+    team_id: null,
+    end_user: null,
+    model_group: "gpt-4o",
+    model: "gpt-4o",
+    model_id: "dep-1",
+    provider: "openai",
+    api_base: "http://upstream/v1",
+    prompt_tokens: 10,
+    completion_tokens: 5,
+    cached_tokens: 0,
+    cache_creation_tokens: 0,
+    reasoning_tokens: 0,
+    usage_estimated: false,
+    stream: false,
+    start_time: at,
+    end_time: at,
+    completion_start_time: null,
+    status: "success",
+    error: null,
+    http_status: 200,
+    attempted_retries: 0,
+    metadata: {},
+    ...overrides,
+  };
+}
+
+/** A priced call costs 0.001 per prompt token and 0.002 per completion token. */
+const price = (c: SettledCall) => c.prompt_tokens * 0.001 + c.completion_tokens * 0.002;
+
+describeStores("spend ledger", (h) => {
+  const newLedger = (dir: string) =>
+    new Ledger({ store: h().store, journal: new Journal<LedgerEntry>(dir), price, writeSpendLogs: true, log: silentLogger });
+
+  async function seedEntities() {
+    const key = await h().post("/key/generate", { user_id: `u-${n}` });
+    await h().post("/user/new", { user_id: `owner-${n}`, auto_create_key: false });
+    return { token: key.body.token as string, userId: `owner-${n}` };
+  }
+
+  test("record counts at once as unflushed; flush moves it to the database in one go", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ledger-"));
+    const ledger = newLedger(dir);
+    const { token, userId } = await seedEntities();
+    ledger.record(call({ api_key: token, user_id: userId, end_user: "customer-a" }));
+    ledger.record(call({ api_key: token, user_id: userId, prompt_tokens: 100, completion_tokens: 0 }));
+
+    expect(ledger.unflushed("keys", token)).toBeCloseTo(0.02 + 0.1, 12);
+    expect((await h().store.getKey(token))?.spend).toBe(0);
+
+    await ledger.flush();
+    expect(ledger.unflushed("keys", token)).toBe(0);
+    expect((await h().store.getKey(token))?.spend).toBeCloseTo(0.12, 12);
+    expect((await h().store.getUser(userId))?.spend).toBeCloseTo(0.12, 12);
+    const spend = await h().store.readSpend({ customers: ["customer-a"] });
+    expect(spend.customers.get("customer-a")).toBeCloseTo(0.02, 12);
+  });
+
+  test("after a crash, the journal is replayed once: nothing lost, nothing counted twice", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ledger-"));
+    const { token } = await seedEntities();
+    const first = newLedger(dir);
+    first.record(call({ api_key: token }));
+    await first.flush(); // 0.02 in the database
+    first.record(call({ api_key: token })); // journaled, never flushed: the process "dies" here
+
+    const second = newLedger(dir);
+    expect(await second.replay()).toBe(1);
+    expect((await h().store.getKey(token))?.spend).toBeCloseTo(0.04, 12);
+
+    const third = newLedger(dir);
+    expect(await third.replay()).toBe(0);
+    expect((await h().store.getKey(token))?.spend).toBeCloseTo(0.04, 12);
+    expect(readdirSync(dir).filter((f) => f.startsWith("sealed-"))).toEqual([]);
+  });
+
+  test("team members and teams are charged; spend-log rows carry the call", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ledger-"));
+    const ledger = newLedger(dir);
+    const c = call({ team_id: "team-x", user_id: "member-y", api_key: "tok" });
+    ledger.record(c);
+    expect(ledger.unflushed("teams", "team-x")).toBeCloseTo(0.02, 12);
+    expect(ledger.unflushed("members", memberKey("team-x", "member-y"))).toBeCloseTo(0.02, 12);
+    await ledger.flush();
+    const logs = await h().database.db.select().from(h().database.tables.spendLogs);
+    const row = logs.find((r) => r.request_id === c.call_id);
+    expect(row).toMatchObject({ spend: 0.02, prompt_tokens: 10, completion_tokens: 5, total_tokens: 15, team_id: "team-x", user: "member-y", status: "success", model_group: "gpt-4o" });
+  });
+});
