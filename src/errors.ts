@@ -97,7 +97,8 @@ function expectedTypes(schema: SchemaLike): string[] {
 }
 
 function describeValueError(e: NonNullable<ValidationLike["valueError"]>): string {
-  const got = e.value === null ? "null" : Array.isArray(e.value) ? "array" : typeof e.value;
+  const got =
+    e.value === null ? "null" : Array.isArray(e.value) ? "array" : typeof e.value === "number" && !Number.isFinite(e.value) ? String(e.value) : typeof e.value;
   if (e.schema.anyOf) return `expected ${expectedTypes(e.schema).join(" or ")}, got ${got}`;
   return e.message;
 }

@@ -1,7 +1,7 @@
 /**
- * Arrange and assert helpers for the management suites: users and keys are created
- * through the API (as a client would), teams are seeded straight into the database
- * because there are no /team routes yet.
+ * Arrange and assert helpers for the management suites: users, keys and teams are
+ * created through the API (as a client would); `insertTeam` seeds a team row straight
+ * into the database for suites that only need one to exist.
  */
 import { expect } from "bun:test";
 import type { ApiResponse, Harness } from "./harness.ts";
@@ -37,13 +37,20 @@ export async function createKey(h: Harness, body: Record<string, unknown> = {}, 
   return { key: res.body.key, token: res.body.token };
 }
 
+/** POST /team/new as the master key; throws unless it answers 200. Returns the team object. */
+export async function createTeam(h: Harness, body: Record<string, unknown> = {}): Promise<Record<string, any>> {
+  const res = await h.post("/team/new", { team_id: uniqueId("team"), ...body }, MASTER_KEY);
+  if (res.status !== 200) throw new Error(`arrange: /team/new answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
 export interface TeamSeed {
   models?: string[];
   model_aliases?: Record<string, string>;
   blocked?: boolean;
 }
 
-/** Seeds a team row directly (no /team/new yet). */
+/** Seeds a team row directly, bypassing /team/new. */
 export async function insertTeam(h: Harness, teamId: string, teamAlias: string | null = null, seed: TeamSeed = {}): Promise<void> {
   const { tables } = h.database;
   const at = new Date();

@@ -127,7 +127,7 @@ export function keyColumns(req: KeyFieldValues, ctx: ColumnContext): Partial<New
  * not mention keep their `previous` value (reserved metadata survives a metadata
  * replacement). A `null` removes the field.
  */
-function mergeFields(req: Record<string, unknown>, target: JsonObject, fields: readonly string[], previous?: JsonObject): JsonObject {
+export function mergeFields(req: Record<string, unknown>, target: JsonObject, fields: readonly string[], previous?: JsonObject): JsonObject {
   for (const field of fields) {
     const value = req[field];
     if (value === null) delete target[field];
