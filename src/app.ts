@@ -15,13 +15,26 @@ import { ApiError, toApiError } from "./errors.ts";
 import { docsRoutes } from "./docs/routes.ts";
 import { healthRoutes } from "./health/routes.ts";
 import type { Logger } from "./log.ts";
+import { budgetRoutes } from "./management/budgets/routes.ts";
+import { createBudgetService } from "./management/budgets/service.ts";
+import { customerRoutes } from "./management/customers/routes.ts";
+import { createCustomerService } from "./management/customers/service.ts";
 import { managementGuard } from "./management/guard.ts";
 import { createKeyListing } from "./management/keys/listing.ts";
 import { keyRoutes } from "./management/keys/routes.ts";
 import { createKeyService } from "./management/keys/service.ts";
+import { type LiveSpend, ledgerLiveSpend, NO_LIVE_SPEND } from "./management/live-spend.ts";
+import { createTeamListing } from "./management/teams/listing.ts";
+import { createTeamLookup } from "./management/teams/lookup.ts";
+import { createTeamMemberService } from "./management/teams/members.ts";
+import { teamRoutes } from "./management/teams/routes.ts";
+import { createTeamService } from "./management/teams/service.ts";
 import { userRoutes } from "./management/users/routes.ts";
 import { createUserService } from "./management/users/service.ts";
+import type { LimitStore } from "./limits/index.ts";
+import { groupDeployments, resolveDeployments } from "./proxy/deployments.ts";
 import { createProxy } from "./proxy/index.ts";
+import { createSpending } from "./spend/index.ts";
 import { discardSpend, type SpendRecorder } from "./spend/settlement.ts";
 
 export interface AppOptions {
@@ -31,6 +44,14 @@ export interface AppOptions {
   log: Logger;
   /** Where settled calls go; the ledger once budgets are configured. */
   spend?: SpendRecorder;
+  /** This instance's spend journal; with it, calls are recorded by the ledger (see src/spend). */
+  journalDir?: string | null;
+  /** Directory that relative paths in the config resolve against. */
+  configDir?: string;
+  /** Rate-limit counters; default in memory, or Redis when configured. */
+  limitStore?: LimitStore;
+  /** Spend not yet flushed to the DB, shown by the team and customer routes; none by default. */
+  liveSpend?: LiveSpend;
   env?: Record<string, string | undefined>;
   now?: () => Date;
 }
@@ -63,16 +84,48 @@ export function createApp(options: AppOptions) {
   const guard = managementGuard({ authenticate, extractKey, masterKeyConfigured: options.masterKey !== null });
   // Without a master key LiteLLM lets every model call through unauthenticated; so does tollgate.
   const proxyAuth = async (request: Request, path: string) => (options.masterKey === null ? null : authenticate(extractKey(request.headers), path));
-  const proxy = createProxy({ config, env, authenticate: proxyAuth, spend: options.spend ?? discardSpend, log });
+  const groups = groupDeployments(resolveDeployments(config, env));
+  const spending = createSpending({
+    config,
+    store,
+    deployments: groups,
+    env,
+    log,
+    journalDir: options.journalDir ?? null,
+    recorder: options.spend,
+    configDir: options.configDir ?? process.cwd(),
+    limitStore: options.limitStore,
+  });
+  const proxy = createProxy({
+    config,
+    groups,
+    authenticate: proxyAuth,
+    admission: { budgets: spending.budgets, limiter: spending.limiter, calculator: spending.calculator, isFree: spending.isFree },
+    spend: spending.recorder ?? discardSpend,
+    log,
+  });
 
+  const liveSpend = options.liveSpend ?? (spending.ledger ? ledgerLiveSpend((entity, id) => spending.ledger!.unflushed(entity, id)) : NO_LIVE_SPEND);
   const keys = createKeyService({
     store,
     invalidate,
+    liveSpend,
     timeZone,
     defaultGracePeriod: env.LITELLM_KEY_ROTATION_GRACE_PERIOD || null,
     now: options.now,
   });
-  const users = createUserService({ store, keys, invalidate, timeZone, defaults: litellm, now: options.now });
+  const users = createUserService({ store, keys, invalidate, liveSpend, timeZone, defaults: litellm, now: options.now });
+  const teamLookup = createTeamLookup(store, liveSpend);
+  const teams = createTeamService({ store, lookup: teamLookup, invalidate, timeZone, now: options.now });
+  const teamMembers = createTeamMemberService({ store, lookup: teamLookup, invalidate, now: options.now });
+  const customers = createCustomerService({
+    store,
+    timeZone,
+    modelGroups: [...new Set(config.model_list.map((d) => d.model_name))],
+    liveSpend,
+    now: options.now,
+  });
+  const budgets = createBudgetService({ store, invalidate, timeZone, now: options.now });
 
   // normalize: false — Elysia's normaliser turns a string sent where an object is
   // expected into {"0": …}; with it off a wrong type is a 422, as it should be.
@@ -91,8 +144,11 @@ export function createApp(options: AppOptions) {
     })
     .use(docsRoutes())
     .use(healthRoutes(store))
-    .use(keyRoutes({ guard, keys, listing: createKeyListing(store) }))
+    .use(keyRoutes({ guard, keys, listing: createKeyListing(store, liveSpend) }))
     .use(userRoutes({ guard, users }))
+    .use(teamRoutes({ guard, teams, members: teamMembers, listing: createTeamListing(store, teamLookup) }))
+    .use(customerRoutes({ guard, customers }))
+    .use(budgetRoutes({ guard, budgets }))
     .use(proxy.routes);
 
   return {
@@ -101,6 +157,19 @@ export function createApp(options: AppOptions) {
     invalidate,
     router: proxy.router,
     /** Listens for other instances' cache invalidations; await before serving. */
-    start: shared.subscribe,
+    spending,
+    /**
+     * Starts what runs beside request handling: other instances' cache invalidations
+     * and the ledger (journal replay, periodic flush). Await before serving; the
+     * returned function stops both, flushing all recorded spend.
+     */
+    async start(): Promise<() => Promise<void>> {
+      const unlisten = await shared.subscribe();
+      await spending.start();
+      return async () => {
+        await unlisten();
+        await spending.stop();
+      };
+    },
   };
 }

@@ -24,7 +24,9 @@ Options:
   --no-migrate      do not apply database migrations at start-up
   --help, --version
 
-Environment: DATABASE_URL (Postgres), LITELLM_MASTER_KEY, PORT, TOLLGATE_DB_PATH.
+Environment: DATABASE_URL (Postgres), LITELLM_MASTER_KEY, PORT, TOLLGATE_DB_PATH,
+  TOLLGATE_JOURNAL_DIR (spend journal; default <db>.journal, or ./tollgate-journal with Postgres),
+  REDIS_URL (shared rate limits), LITELLM_MODEL_COST_MAP_PATH (price overrides).
 `;
 
 /** How long in-flight requests may take to finish after SIGTERM. */
@@ -61,8 +63,9 @@ async function main(argv: string[]): Promise<number> {
   const database = openDatabase({ databaseUrl: settings.databaseUrl, sqlitePath: settings.sqlitePath, poolSize: config.general_settings?.database_connection_pool_limit });
   if (settings.migrate) await database.migrate();
   const store = createStore(database);
-  const { app, start } = createApp({ config, store, masterKey: settings.masterKey, log });
-  const stopListening = await start();
+  const journalDir = process.env.TOLLGATE_JOURNAL_DIR || (settings.databaseUrl ? "./tollgate-journal" : `${settings.sqlitePath}.journal`);
+  const { app, start } = createApp({ config, store, masterKey: settings.masterKey, log, journalDir, configDir: settings.configDir });
+  const stopBackground = await start();
   app.listen({ port: settings.port, hostname: settings.host, maxRequestBodySize: 64 * 1024 * 1024 });
 
   const where = settings.databaseUrl ? "postgres" : `sqlite ${settings.sqlitePath}`;
@@ -81,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
         log.warn(`in-flight requests still running after ${SHUTDOWN_GRACE_MS} ms: closing them`);
         await app.stop(true);
       }
-      await stopListening();
+      await stopBackground();
       await store.close();
       log.info("stopped");
       resolve(0);

@@ -7,7 +7,7 @@ import { ApiError } from "../errors.ts";
 import type { ExtractedKey } from "./extract-key.ts";
 import type { KeyCache } from "./key-cache.ts";
 import { hashKey, KEY_PREFIX, keyName, maskKey, secretChecker } from "./key-format.ts";
-import type { CachedKey, Principal } from "./principal.ts";
+import { type CachedKey, NO_KEY_BUDGETS, type Principal } from "./principal.ts";
 import { isUserRole } from "./roles.ts";
 import { isRouteAllowed } from "./routes.ts";
 
@@ -35,6 +35,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     key: null,
     team: null,
     user: null,
+    budgets: NO_KEY_BUDGETS,
   });
 
   /**
@@ -73,15 +74,19 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   }
 
   async function withContext(key: NonNullable<Awaited<ReturnType<Store["getKey"]>>>, graceUntil: Date | null): Promise<CachedKey> {
-    const [team, owner] = await Promise.all([
+    const [team, owner, membership, keyBudgetRow] = await Promise.all([
       key.team_id ? store.getTeam(key.team_id) : null,
       key.user_id ? store.getUser(key.user_id) : null,
+      key.team_id && key.user_id ? store.getTeamMember(key.team_id, key.user_id) : null,
+      key.budget_id ? store.getBudget(key.budget_id) : null,
     ]);
+    const memberBudget = membership?.budget_id ? await store.getBudget(membership.budget_id) : null;
     return {
       key,
       team,
       ownerRole: isUserRole(owner?.user_role) ? owner.user_role : null,
-      owner: owner ? { user_id: owner.user_id, models: owner.models } : null,
+      owner: owner ? { user_id: owner.user_id, models: owner.models, max_budget: owner.max_budget } : null,
+      budgets: { keyBudgetRow: keyBudgetRow?.max_budget ?? null, member: memberBudget?.max_budget ?? null },
       graceUntil,
     };
   }
@@ -132,6 +137,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       key,
       team,
       user: entry.owner,
+      budgets: entry.budgets,
     };
   };
 }

@@ -10,6 +10,8 @@ export interface AuthInvalidator {
   keys(tokens: readonly string[]): void;
   users(userIds: readonly string[]): void;
   teams(teamIds: readonly string[]): void;
+  /** Everything cached: for rare writes whose reach is hard to trace (a shared budget row). */
+  everything(): void;
 }
 
 export function cacheInvalidator(cache: KeyCache<CachedKey>): AuthInvalidator {
@@ -28,6 +30,9 @@ export function cacheInvalidator(cache: KeyCache<CachedKey>): AuthInvalidator {
       const changed = new Set(teamIds);
       cache.invalidateWhere((entry) => entry.key.team_id !== null && changed.has(entry.key.team_id));
     },
+    everything() {
+      cache.clear();
+    },
   };
 }
 
@@ -37,7 +42,7 @@ const BATCH = 100;
 
 interface InvalidationMessage {
   origin: string;
-  kind: "keys" | "users" | "teams";
+  kind: "keys" | "users" | "teams" | "everything";
   ids: string[];
 }
 
@@ -72,13 +77,19 @@ export function sharedInvalidator(local: AuthInvalidator, channel: SharedChannel
       local.teams(teamIds);
       send("teams", teamIds);
     },
+    everything() {
+      local.everything();
+      send("everything", ["*"]);
+    },
   };
   /** Starts applying other instances' invalidations here; resolves once listening. */
   const subscribe = () =>
     channel.listen(CHANNEL, (payload) => {
       try {
         const message = JSON.parse(payload) as InvalidationMessage;
-        if (message.origin !== origin) local[message.kind](message.ids);
+        if (message.origin === origin) return;
+        if (message.kind === "everything") local.everything();
+        else local[message.kind](message.ids);
       } catch (err) {
         onError(err);
       }

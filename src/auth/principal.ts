@@ -12,15 +12,34 @@ export interface Principal {
   key: KeyRow | null;
   team: TeamRow | null;
   /** The key owner's model list (binds personal keys); null without an owner row. */
-  user: { user_id: string; models: string[] } | null;
+  user: Owner | null;
+  /** Budgets that bind this key's calls besides the key's and team's own max_budget. */
+  budgets: KeyBudgets;
 }
+
+export interface Owner {
+  user_id: string;
+  models: string[];
+  /** The owner's personal budget (applies to keys without a team). */
+  max_budget: number | null;
+}
+
+export interface KeyBudgets {
+  /** max_budget of the key's linked budget row (used when the key sets none). */
+  keyBudgetRow: number | null;
+  /** The owner's budget inside the key's team (`max_budget_in_team`). */
+  member: number | null;
+}
+
+export const NO_KEY_BUDGETS: KeyBudgets = Object.freeze({ keyBudgetRow: null, member: null });
 
 /** What the key cache holds per token: the key with what authorization needs beside it. */
 export interface CachedKey {
   key: KeyRow;
   team: TeamRow | null;
   ownerRole: UserRole | null;
-  owner: { user_id: string; models: string[] } | null;
+  owner: Owner | null;
+  budgets: KeyBudgets;
   /** Set when the token is an old hash kept alive by a regenerate grace period. */
   graceUntil: Date | null;
 }

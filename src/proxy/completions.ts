@@ -10,13 +10,14 @@ import { ApiError, badRequest } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { SpendRecorder } from "../spend/settlement.ts";
 import { VERSION } from "../version.ts";
+import { type AdmissionDeps, admitCall } from "./admission.ts";
 import { toClientError } from "./client-error.ts";
 import { endUserOf } from "./end-user.ts";
 import { relayStream, type StreamEnd } from "./relay.ts";
 import { settler, spendMetadata } from "./settle.ts";
 import type { Router } from "./router/execute.ts";
 import { countPromptTokens, countTextTokens } from "./tokenizer.ts";
-import type { Endpoint, OpenAIBody, Usage, UpstreamError } from "./types.ts";
+import type { Deployment, Endpoint, OpenAIBody, Usage, UpstreamError } from "./types.ts";
 import { emptyUsage } from "./types.ts";
 import { callUpstream } from "./upstream.ts";
 
@@ -24,7 +25,9 @@ export interface CompletionDeps {
   /** Resolves the caller; null when auth is off (no master key configured). */
   authenticate: (request: Request, path: string) => Promise<Principal | null>;
   catalog: ModelCatalog;
+  groups: ReadonlyMap<string, readonly Deployment[]>;
   router: Router;
+  admission: AdmissionDeps;
   spend: SpendRecorder;
   dropParams: boolean;
   userHeaderName: string | null;
@@ -72,10 +75,13 @@ export function createCompletionHandler(deps: CompletionDeps) {
       principal,
       endUser: endUserOf(input.request.headers, body, deps.userHeaderName),
       modelGroup: access.group,
+      requestedModel: requested,
       stream,
       startTime,
       metadata: spendMetadata(body),
     });
+
+    const admitted = await admitCall(deps.admission, principal, access.group, deps.groups.get(access.group)?.[0], body);
 
     let routed;
     try {
@@ -95,6 +101,7 @@ export function createCompletionHandler(deps: CompletionDeps) {
     } catch (err) {
       const aborted = input.request.signal.aborted;
       const error = aborted ? new ApiError("bad_request", "Client disconnected.") : toClientError(err);
+      admitted.release(null);
       settle.failure(null, error.message, aborted ? CLIENT_CLOSED : error.status, 0);
       throw error;
     }
@@ -108,6 +115,7 @@ export function createCompletionHandler(deps: CompletionDeps) {
       "x-litellm-attempted-fallbacks": String(routed.attemptedFallbacks),
       "x-litellm-response-duration-ms": (performance.now() - started).toFixed(1),
       "x-litellm-version": VERSION,
+      ...admitted.headers,
     };
 
     if (!stream) {
@@ -115,6 +123,7 @@ export function createCompletionHandler(deps: CompletionDeps) {
       const { body: out, usage } = upstream.adapter.parseResponse(input.endpoint, text, upstream.deployment);
       const final = usage ?? (await estimateUsage(upstreamBody, contentOf(out)));
       router.recordTokens(upstream.deployment.id, final.total_tokens);
+      admitted.release(final);
       settle.success(upstream, routed.attemptedRetries, final, usage === null, responseId(out), null);
       return new Response(out, { status: 200, headers: { "content-type": "application/json", ...headers } });
     }
@@ -137,6 +146,7 @@ export function createCompletionHandler(deps: CompletionDeps) {
       const reported = usage as Usage | null;
       const final = reported ?? (await estimateUsage(upstreamBody, texts.join("")));
       router.recordTokens(upstream.deployment.id, final.total_tokens);
+      admitted.release(final);
       const failure = end.outcome === "client_aborted" ? "Client disconnected mid-stream." : end.outcome === "upstream_error" ? end.message : (streamError as UpstreamError | null)?.message;
       if (failure) settle.failure(upstream, failure, end.outcome === "client_aborted" ? CLIENT_CLOSED : 502, routed.attemptedRetries, final, reported === null, firstByteAt);
       else settle.success(upstream, routed.attemptedRetries, final, reported === null, null, firstByteAt);

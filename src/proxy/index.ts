@@ -4,24 +4,26 @@ import type { Principal } from "../auth/principal.ts";
 import type { Config } from "../config/index.ts";
 import type { Logger } from "../log.ts";
 import type { SpendRecorder } from "../spend/settlement.ts";
+import type { AdmissionDeps } from "./admission.ts";
 import { createCompletionHandler } from "./completions.ts";
-import { groupDeployments, resolveDeployments } from "./deployments.ts";
 import { createHealthCheck } from "./health-check.ts";
 import { createModelListings } from "./model-info.ts";
 import { createRouter } from "./router/execute.ts";
 import { proxyRoutes } from "./routes.ts";
+import type { Deployment } from "./types.ts";
 
 export interface ProxyOptions {
   config: Config;
-  env: Record<string, string | undefined>;
+  /** Deployments by model group (see deployments.ts). */
+  groups: ReadonlyMap<string, readonly Deployment[]>;
   authenticate: (request: Request, path: string) => Promise<Principal | null>;
+  admission: AdmissionDeps;
   spend: SpendRecorder;
   log: Logger;
 }
 
 export function createProxy(options: ProxyOptions) {
-  const { config, log } = options;
-  const groups = groupDeployments(resolveDeployments(config, options.env));
+  const { config, log, groups } = options;
   const catalog = buildModelCatalog(config);
   const router = createRouter({
     groups,
@@ -33,7 +35,9 @@ export function createProxy(options: ProxyOptions) {
   const handle = createCompletionHandler({
     authenticate: options.authenticate,
     catalog,
+    groups,
     router,
+    admission: options.admission,
     spend: options.spend,
     dropParams: config.litellm_settings?.drop_params === true,
     userHeaderName: config.general_settings?.user_header_name ?? null,

@@ -2,6 +2,7 @@
 import type { Principal } from "../auth/principal.ts";
 import type { SettledCall, SpendRecorder } from "../spend/settlement.ts";
 import { emptyUsage, type OpenAIBody, type Usage } from "./types.ts";
+import { upstreamModel } from "./providers/openai-compatible.ts";
 import type { UpstreamResponse } from "./upstream.ts";
 
 export interface CallFacts {
@@ -10,6 +11,8 @@ export interface CallFacts {
   principal: Principal | null;
   endUser: string | null;
   modelGroup: string;
+  /** The model name the client sent (a wildcard deployment passes it upstream). */
+  requestedModel: string;
   stream: boolean;
   startTime: Date;
   metadata: Record<string, unknown>;
@@ -34,7 +37,7 @@ export function settler(spend: SpendRecorder, facts: CallFacts) {
       team_id: facts.principal?.key?.team_id ?? null,
       end_user: facts.endUser,
       model_group: facts.modelGroup,
-      model: upstream?.deployment.model ?? null,
+      model: upstream ? upstreamModel(upstream.deployment, facts.requestedModel) : null,
       model_id: upstream?.deployment.id ?? null,
       provider: upstream?.deployment.provider ?? null,
       api_base: upstream?.deployment.apiBase ?? null,

@@ -66,6 +66,11 @@ export class Ledger implements SpendRecorder {
     return this.flushing;
   }
 
+  /** Closes the journal (after a final flush). */
+  close(): void {
+    this.options.journal.close();
+  }
+
   /** Applies journal entries the database has not seen (after a crash), then flushes them. */
   async replay(): Promise<number> {
     const { journal, store } = this.options;

@@ -6,11 +6,16 @@
  *   });
  */
 import { afterAll, beforeAll, describe } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createApp } from "../../src/app.ts";
 import type { Config } from "../../src/config/index.ts";
 import { type Database, openDatabase } from "../../src/db/database.ts";
 import { createStore, type Store } from "../../src/db/store/index.ts";
+import type { LimitStore } from "../../src/limits/index.ts";
 import { silentLogger } from "../../src/log.ts";
+import type { LiveSpend } from "../../src/management/live-spend.ts";
 import type { SpendRecorder } from "../../src/spend/settlement.ts";
 import { createTestDatabase, type Dialect, postgresAvailable, type TestDatabase } from "./databases.ts";
 
@@ -29,6 +34,10 @@ export interface HarnessOptions {
   env?: Record<string, string | undefined>;
   /** Receives every settled call (see test/support/spend.ts for a recorder). */
   spend?: SpendRecorder;
+  /** Unflushed spend the team and customer routes add to the stored numbers. */
+  liveSpend?: LiveSpend;
+  /** Rate-limit counters (default: in memory). */
+  limitStore?: LimitStore;
   /** Share another harness's database (a second instance); the owner drops it. */
   shareDatabaseOf?: Harness;
 }
@@ -50,6 +59,8 @@ export class Harness {
     await database.migrate();
     const store = createStore(database);
     const config = { model_list: [], ...options.config } as Config;
+    // A real ledger journals every call, unless the test records calls itself.
+    const journalDir = options.spend ? null : mkdtempSync(join(tmpdir(), "tollgate-journal-"));
     const { app, start } = createApp({
       config,
       store,
@@ -57,13 +68,17 @@ export class Harness {
       log: silentLogger,
       env: options.env ?? {},
       spend: options.spend,
+      liveSpend: options.liveSpend,
+      journalDir,
+      limitStore: options.limitStore,
     });
-    const stopListening = await start();
+    const stopBackground = await start();
     app.listen({ port: 0, hostname: "127.0.0.1" });
     const url = `http://127.0.0.1:${app.server!.port}`;
     return new Harness(dialect, url, store, database, testDb, async () => {
       await app.stop(true);
-      await stopListening();
+      await stopBackground();
+      if (journalDir) rmSync(journalDir, { recursive: true, force: true });
     });
   }
 

@@ -89,6 +89,8 @@ export const LitellmSettingsSchema = section({
   /** IANA zone used to align budget resets; UTC when unset. */
   timezone: str,
   model_alias_map: strMap,
+  /** tollgate: a LiteLLM-format model_prices_and_context_window.json overriding the built-in prices (env LITELLM_MODEL_COST_MAP_PATH wins). */
+  model_cost_map_path: str,
   fallbacks: fallbackList,
   context_window_fallbacks: fallbackList,
   content_policy_fallbacks: fallbackList,

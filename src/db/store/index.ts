@@ -5,14 +5,19 @@
  */
 import type { Database } from "../database.ts";
 import { type BudgetStore, createBudgetStore } from "./budgets.ts";
+import { type CustomerStore, createCustomerStore } from "./customers.ts";
 import { createKeyStore, type KeyStore } from "./keys.ts";
+import { createSpendStore, type SpendStore } from "./spend.ts";
+import { createSpendReportStore, type SpendReportStore } from "./spend-reports.ts";
 import { createTeamStore, type TeamStore } from "./teams.ts";
 import { createUserStore, type UserStore } from "./users.ts";
 
 export type { KeyFilter, KeySortField, Page } from "./keys.ts";
+export type { NewMemberRecords, TeamFilter, TeamMemberWithEmail } from "./teams.ts";
 export type { UserFilter, UserSortField } from "./users.ts";
+export type { GroupOptions, SpendDimension, SpendGroup, SpendLogFilter } from "./spend-reports.ts";
 
-export interface Store extends KeyStore, UserStore, TeamStore, BudgetStore {
+export interface Store extends KeyStore, UserStore, TeamStore, CustomerStore, BudgetStore, SpendStore, SpendReportStore {
   readonly dialect: Database["dialect"];
   /** Tells other instances sharing this database; see Database.notify. */
   notify: Database["notify"];
@@ -27,7 +32,10 @@ export function createStore(database: Database): Store {
     ...createKeyStore(database),
     ...createUserStore(database),
     ...createTeamStore(database),
+    ...createCustomerStore(database),
     ...createBudgetStore(database),
+    ...createSpendStore(database),
+    ...createSpendReportStore(database),
     notify: (channel, payload) => database.notify(channel, payload),
     listen: (channel, onMessage) => database.listen(channel, onMessage),
     ping: () => database.ping(),

@@ -7,11 +7,12 @@ import { toToken } from "../../auth/key-format.ts";
 import type { Principal } from "../../auth/principal.ts";
 import { canReadAll } from "../../auth/roles.ts";
 import type { KeyFilter, Store } from "../../db/store/index.ts";
+import type { LiveSpend } from "../live-spend.ts";
 import { paging } from "../paging.ts";
 import type { KeyListParams } from "./model.ts";
 import { presentKey } from "./present.ts";
 
-export function createKeyListing(store: Store) {
+export function createKeyListing(store: Store, liveSpend: LiveSpend) {
   async function scope(principal: Principal, filter: KeyFilter, includeTeamKeys: boolean): Promise<KeyFilter> {
     if (canReadAll(principal.role)) return filter;
     if (principal.userId === null) return { ...filter, token: principal.token ?? "" };
@@ -39,7 +40,7 @@ export function createKeyListing(store: Store) {
       const { rows, total } =
         query.status === "deleted"
           ? await store.listDeletedKeys(filter, page)
-          : await store.listKeys(filter, page, { by: query.sort_by ?? "created_at", order: query.sort_order ?? "desc" }).then((r) => ({ ...r, rows: r.rows.map((k) => presentKey(k, null)) }));
+          : await store.listKeys(filter, page, { by: query.sort_by ?? "created_at", order: query.sort_order ?? "desc" }).then((r) => ({ ...r, rows: r.rows.map((k) => presentKey({ ...k, spend: k.spend + liveSpend.key(k.token) }, null)) }));
       return {
         keys: query.return_full_object ? rows : rows.map((r) => r.token),
         total_count: total,

@@ -5,6 +5,7 @@
 import type { AuthInvalidator } from "../../auth/invalidation.ts";
 import { generateKey, hashKey, KEY_PREFIX, keyName, toToken } from "../../auth/key-format.ts";
 import type { Principal } from "../../auth/principal.ts";
+import type { LiveSpend } from "../live-spend.ts";
 import { canReadAll, isAdmin } from "../../auth/roles.ts";
 import { isUniqueViolation } from "../../db/database.ts";
 import type { BudgetRow, KeyRow, NewBudgetRow, NewKeyRow } from "../../db/rows.ts";
@@ -19,6 +20,8 @@ import { presentKey, presentKeyInfo } from "./present.ts";
 export interface KeyServiceOptions {
   store: Store;
   invalidate: AuthInvalidator;
+  /** Adds spend not yet flushed to the database. */
+  liveSpend: LiveSpend;
   /** IANA zone that budget resets align to (`litellm_settings.timezone`). */
   timeZone: string;
   /** Default regenerate grace period (`LITELLM_KEY_ROTATION_GRACE_PERIOD`). */
@@ -49,6 +52,7 @@ export type KeyService = ReturnType<typeof createKeyService>;
 
 export function createKeyService(options: KeyServiceOptions) {
   const { store, invalidate, timeZone } = options;
+  const live = (row: KeyRow): KeyRow => ({ ...row, spend: row.spend + options.liveSpend.key(row.token) });
   const now = options.now ?? (() => new Date());
 
   async function budgetOf(row: KeyRow): Promise<BudgetRow | null> {
@@ -204,14 +208,14 @@ export function createKeyService(options: KeyServiceOptions) {
       const row = await store.getKey(token);
       if (!row) throw notFound("Key not found in database", "key");
       if (!(await canView(principal, row))) throw forbidden("You are not allowed to view this key.");
-      return { key: keyParam ?? token, info: presentKeyInfo(row, await budgetOf(row)) };
+      return { key: keyParam ?? token, info: presentKeyInfo(live(row), await budgetOf(row)) };
     },
 
     async infoMany(principal: Principal, keys: string[]) {
       if (!canReadAll(principal.role)) throw forbidden(`Only proxy admins can call /v2/key/info. Your role=${principal.role}`);
       const rows = await store.getKeys(keys.map(toToken));
       const budgets = new Map((await store.getBudgets(rows.flatMap((r) => (r.budget_id ? [r.budget_id] : [])))).map((b) => [b.budget_id, b]));
-      return { key: keys, info: rows.map((r) => presentKeyInfo(r, (r.budget_id && budgets.get(r.budget_id)) || null)) };
+      return { key: keys, info: rows.map((r) => presentKeyInfo(live(r), (r.budget_id && budgets.get(r.budget_id)) || null)) };
     },
 
     async regenerate(principal: Principal, keyParam: string | undefined, req: RegenerateKeyRequest) {

@@ -15,6 +15,7 @@ import { paging } from "../paging.ts";
 import { assertNonNegative, durationField } from "../keys/fields.ts";
 import { presentKey } from "../keys/present.ts";
 import type { KeyService } from "../keys/service.ts";
+import type { LiveSpend } from "../live-spend.ts";
 import type { NewUserRequest, UpdateUserRequest, UserListParams } from "./model.ts";
 
 /** `litellm_settings` defaults applied to new users. */
@@ -28,6 +29,8 @@ export interface UserServiceOptions {
   store: Store;
   keys: KeyService;
   invalidate: AuthInvalidator;
+  /** Adds spend not yet flushed to the database. */
+  liveSpend: LiveSpend;
   timeZone: string;
   defaults: NewUserDefaults;
   now?: () => Date;
@@ -79,7 +82,7 @@ export function createUserService(options: UserServiceOptions) {
   async function present(user: UserRow): Promise<PresentedUser> {
     const { password_hash: _secret, ...fields } = user;
     const teams = (await store.getMembershipsOfUser(user.user_id)).map((m) => m.team_id);
-    return { ...fields, teams };
+    return { ...fields, spend: user.spend + options.liveSpend.user(user.user_id), teams };
   }
 
   function budgetColumns(req: { budget_duration?: string | null }, at: Date): Partial<NewUserRow> {
@@ -189,7 +192,7 @@ export function createUserService(options: UserServiceOptions) {
       return {
         user_id: id,
         user_info: await present(user),
-        keys: keys.map((k) => ({ ...presentKey(k, null), team_alias: k.team_id ? (aliasOf.get(k.team_id) ?? null) : null })),
+        keys: keys.map((k) => ({ ...presentKey({ ...k, spend: k.spend + options.liveSpend.key(k.token) }, null), team_alias: k.team_id ? (aliasOf.get(k.team_id) ?? null) : null })),
         teams,
       };
     },

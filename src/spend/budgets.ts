@@ -1,0 +1,133 @@
+/**
+ * Budget admission (API.md Part 1, "Budget comparison" and "Concurrency"): a request
+ * is admitted only while, for every budget that applies to it,
+ *
+ *     stored spend + unflushed spend + reservations of requests in flight  <  max_budget
+ *
+ * and once admitted its estimated cost joins the reservations until it settles. The
+ * check and the reservation run without an `await` between them, so concurrent
+ * requests cannot all slip through the same gap: 200 parallel calls against a budget
+ * for 10 admit about 10.
+ *
+ * Stored spend ("bases") is read from the database the first time an entity is seen,
+ * advanced by every local flush, and re-read after each flush so spend written by
+ * other instances is picked up within one flush interval.
+ */
+import { type SpendEntity, type SpendIncrements, emptyIncrements } from "../db/store/spend.ts";
+import type { Store } from "../db/store/index.ts";
+import { ApiError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+
+export interface BudgetLimit {
+  entity: SpendEntity;
+  id: string;
+  maxBudget: number;
+  /** The refusal message for a given current spend (each entity words it as LiteLLM does). */
+  message: (spend: number) => string;
+}
+
+export interface Reservation {
+  /** Returns the reserved amount; the real cost arrives through the ledger. Idempotent. */
+  release(): void;
+}
+
+export interface BudgetGuardOptions {
+  store: Pick<Store, "readSpend">;
+  unflushed: (entity: SpendEntity, id: string) => number;
+  log: Logger;
+}
+
+const NO_RESERVATION: Reservation = { release: () => {} };
+
+export class BudgetGuard {
+  private readonly bases: SpendIncrements = emptyIncrements();
+  private readonly reserved: SpendIncrements = emptyIncrements();
+  private readonly loading = new Map<string, Promise<void>>();
+
+  constructor(private readonly options: BudgetGuardOptions) {}
+
+  /** Stored + unflushed spend of an entity, as this instance knows it. */
+  spendOf(entity: SpendEntity, id: string): number {
+    return (this.bases[entity].get(id) ?? 0) + this.options.unflushed(entity, id);
+  }
+
+  /** Admits the request against `limits` and reserves `estimate` USD on each, or throws 400 budget_exceeded. */
+  async admit(limits: readonly BudgetLimit[], estimate: number): Promise<Reservation> {
+    if (limits.length === 0) return NO_RESERVATION;
+    await this.ensureBases(limits);
+    // From here to the end: no await, so the check and the reservation are one step.
+    for (const limit of limits) {
+      const spend = this.spendOf(limit.entity, limit.id) + (this.reserved[limit.entity].get(limit.id) ?? 0);
+      if (!(spend < limit.maxBudget)) throw new ApiError("budget_exceeded", limit.message(round(spend)));
+    }
+    const amount = Math.max(0, estimate);
+    for (const limit of limits) adjust(this.reserved[limit.entity], limit.id, amount);
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        for (const limit of limits) adjust(this.reserved[limit.entity], limit.id, -amount);
+      },
+    };
+  }
+
+  /**
+   * After a flush: the database now holds what was unflushed, so bases advance by it at
+   * once (spend stays continuous), then are re-read to include other instances' spend.
+   */
+  onFlushed(applied: SpendIncrements): void {
+    const ids: { [K in SpendEntity]?: string[] } = {};
+    for (const entity of Object.keys(applied) as SpendEntity[]) {
+      for (const [id, amount] of applied[entity]) {
+        if (!this.bases[entity].has(id)) continue;
+        adjust(this.bases[entity], id, amount);
+        (ids[entity] ??= []).push(id);
+      }
+    }
+    this.options.store.readSpend(ids).then(
+      (fresh) => {
+        for (const entity of Object.keys(fresh) as SpendEntity[]) for (const [id, spend] of fresh[entity]) this.bases[entity].set(id, spend);
+      },
+      (err) => this.options.log.warn("re-reading spend after a flush failed", { error: String(err) }),
+    );
+  }
+
+  /** A budget window closed (budget_duration): the entity starts again from zero. */
+  resetBase(entity: SpendEntity, id: string): void {
+    this.bases[entity].set(id, 0);
+  }
+
+  private async ensureBases(limits: readonly BudgetLimit[]): Promise<void> {
+    const missing = limits.filter((l) => !this.bases[l.entity].has(l.id));
+    if (missing.length === 0) return;
+    await Promise.all(missing.map((l) => this.loadBase(l.entity, l.id)));
+  }
+
+  /** One read per entity however many requests wait for it. */
+  private loadBase(entity: SpendEntity, id: string): Promise<void> {
+    const key = `${entity}\u0000${id}`;
+    let pending = this.loading.get(key);
+    if (!pending) {
+      pending = this.options.store
+        .readSpend({ [entity]: [id] })
+        .then((spend) => {
+          if (!this.bases[entity].has(id)) this.bases[entity].set(id, spend[entity].get(id) ?? 0);
+        })
+        .finally(() => this.loading.delete(key));
+      this.loading.set(key, pending);
+    }
+    return pending;
+  }
+}
+
+function adjust(map: Map<string, number>, id: string, amount: number): void {
+  const next = (map.get(id) ?? 0) + amount;
+  if (Math.abs(next) < 1e-15) map.delete(id);
+  else map.set(id, next);
+}
+
+/** Messages show spend the way LiteLLM prints floats, without binary noise. */
+function round(spend: number): number {
+  return Number(spend.toPrecision(12));
+}

@@ -1,0 +1,98 @@
+/**
+ * The money side, built once from the config: prices, the ledger that records every
+ * call (when a journal directory is given), budget admission and the rate limiter.
+ */
+import type { Config } from "../config/index.ts";
+import type { Store } from "../db/store/index.ts";
+import { createLimitStore, createRateLimiter, type LimitStore, rateLimitWindowFromEnv, redisUrlFromConfig } from "../limits/index.ts";
+import type { Logger } from "../log.ts";
+import type { Deployment } from "../proxy/types.ts";
+import { BudgetGuard } from "./budgets.ts";
+import { Journal } from "./journal.ts";
+import { Ledger, type LedgerEntry } from "./ledger.ts";
+import { createCostCalculator, isFreeModel, loadPriceMap, resolvePriceMapPath } from "./prices/index.ts";
+import type { SpendRecorder } from "./settlement.ts";
+
+export interface SpendingOptions {
+  config: Config;
+  store: Store;
+  deployments: ReadonlyMap<string, readonly Deployment[]>;
+  env: Record<string, string | undefined>;
+  log: Logger;
+  /** Where this instance journals settled calls; null = no ledger (calls go to `recorder`). */
+  journalDir: string | null;
+  /** Used instead of the ledger when there is none (tests record calls with it). */
+  recorder?: SpendRecorder;
+  /** Directory relative price-map paths resolve against. */
+  configDir: string;
+  /** Overrides the limit store (tests); default memory, or Redis when configured. */
+  limitStore?: LimitStore;
+}
+
+/** `proxy_batch_write_at`: tollgate flushes every second unless told otherwise (API.md Part 1). */
+const DEFAULT_FLUSH_SECONDS = 1;
+
+export function createSpending(options: SpendingOptions) {
+  const { config, store, log, env } = options;
+  const general = config.general_settings ?? {};
+  const priceMap = loadPriceMap({
+    path: resolvePriceMapPath({ env, setting: config.litellm_settings?.model_cost_map_path, baseDir: options.configDir }),
+    warn: (m) => log.warn(m),
+  });
+  const deployments = [...options.deployments.values()].flat();
+  const calculator = createCostCalculator({ priceMap, deployments, warn: (m) => log.warn(m) });
+
+  let budgets: BudgetGuard | null = null;
+  const ledger = options.journalDir
+    ? new Ledger({
+        store,
+        journal: new Journal<LedgerEntry>(options.journalDir),
+        price: (call) => calculator.cost(call).cost,
+        writeSpendLogs: general.disable_spend_logs !== true,
+        log,
+        onFlushed: (applied) => budgets?.onFlushed(applied),
+      })
+    : null;
+  budgets = new BudgetGuard({ store, unflushed: (entity, id) => ledger?.unflushed(entity, id) ?? 0, log });
+
+  const limitStore = options.limitStore ?? createLimitStore({ redisUrl: redisUrlFromConfig(config, env), log });
+  const limiter = createRateLimiter({
+    store: limitStore,
+    windowSeconds: rateLimitWindowFromEnv(env),
+    tokenRateLimitType: general.token_rate_limit_type,
+    log,
+  });
+
+  const flushMs = (general.proxy_batch_write_at ?? DEFAULT_FLUSH_SECONDS) * 1000;
+  let timer: ReturnType<typeof setInterval> | null = null;
+
+  return {
+    calculator,
+    ledger,
+    budgets,
+    limiter,
+    recorder: ledger ?? options.recorder,
+    isFree: (group: string) => isFreeModel(options.deployments.get(group) ?? []),
+
+    /** Replays what a crash left in the journal, then flushes on the configured interval. */
+    async start(): Promise<void> {
+      if (!ledger) return;
+      const replayed = await ledger.replay();
+      if (replayed > 0) log.info(`spend journal: replayed ${replayed} calls not yet in the database`);
+      timer = setInterval(() => void ledger.flush(), flushMs);
+      timer.unref?.();
+    },
+
+    /** Flushes everything recorded and closes the journal and the limit store. */
+    async stop(): Promise<void> {
+      if (timer) clearInterval(timer);
+      if (ledger) {
+        await ledger.flush();
+        ledger.close();
+      }
+      await limitStore.close();
+    },
+  };
+}
+
+export type Spending = ReturnType<typeof createSpending>;
