@@ -55,6 +55,13 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
+  // Listen for signals before anything slow: a stop requested during start-up is
+  // honoured once the server is up. A second signal gets the default (immediate) exit.
+  const stopRequested = new Promise<string>((resolve) => {
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+    process.once("SIGINT", () => resolve("SIGINT"));
+  });
+
   const started = performance.now();
   const config = loadConfig({ path: values.config });
   const log = createLogger({ json: config.litellm_settings?.json_logs === true || process.env.JSON_LOGS === "true" });
@@ -72,26 +79,18 @@ async function main(argv: string[]): Promise<number> {
   log.info(`tollgate ${VERSION} listening on http://${settings.host}:${app.server?.port} (${where}, ${config.model_list.length} deployments) in ${Math.round(performance.now() - started)} ms`);
   if (settings.masterKey === null) log.warn("no master key configured: management routes (/key/*, /user/*) are disabled");
 
-  return new Promise((resolve) => {
-    let stopping = false;
-    const shutdown = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      log.info(`${signal} received: finishing in-flight requests`);
-      const timedOut = Symbol("timeout");
-      const outcome = await Promise.race([app.stop(false), Bun.sleep(SHUTDOWN_GRACE_MS).then(() => timedOut)]);
-      if (outcome === timedOut) {
-        log.warn(`in-flight requests still running after ${SHUTDOWN_GRACE_MS} ms: closing them`);
-        await app.stop(true);
-      }
-      await stopBackground();
-      await store.close();
-      log.info("stopped");
-      resolve(0);
-    };
-    process.on("SIGTERM", () => void shutdown("SIGTERM"));
-    process.on("SIGINT", () => void shutdown("SIGINT"));
-  });
+  const signal = await stopRequested;
+  log.info(`${signal} received: finishing in-flight requests`);
+  const timedOut = Symbol("timeout");
+  const outcome = await Promise.race([app.stop(false), Bun.sleep(SHUTDOWN_GRACE_MS).then(() => timedOut)]);
+  if (outcome === timedOut) {
+    log.warn(`in-flight requests still running after ${SHUTDOWN_GRACE_MS} ms: closing them`);
+    await app.stop(true);
+  }
+  await stopBackground();
+  await store.close();
+  log.info("stopped");
+  return 0;
 }
 
 main(Bun.argv.slice(2)).then(

@@ -1,0 +1,161 @@
+/**
+ * Money and limits on the request path (API.md Part 1 and §3.5): spend is exact and
+ * visible at once, budgets hold under concurrency, rpm/tpm/parallel limits answer
+ * 429 with LiteLLM's headers and never leak a slot.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import type { Config } from "../../../src/config/index.ts";
+import { describeStores, type Harness } from "../../support/harness.ts";
+import { createKey, createUser, expectError, insertTeam, uniqueId } from "../../support/management.ts";
+import { completionTokens, type MockOpenAI, promptTokens, startMockOpenAI } from "../../support/mock-openai.ts";
+import { chat, HELLO, UPSTREAM_KEY } from "../../support/proxy.ts";
+
+let mock: MockOpenAI;
+beforeAll(() => {
+  mock = startMockOpenAI();
+});
+afterAll(() => mock.close());
+
+/** Prices chosen so sums are exact in binary and a call's cost is easy to state. */
+const INPUT = 0.000001;
+const OUTPUT = 0.001;
+
+const config = (): Partial<Config> => ({
+  model_list: [
+    {
+      model_name: "priced",
+      litellm_params: { model: "openai/priced", api_base: `${mock.url}/v1`, api_key: UPSTREAM_KEY, input_cost_per_token: INPUT, output_cost_per_token: OUTPUT },
+    },
+    {
+      model_name: "free",
+      litellm_params: { model: "openai/free", api_base: `${mock.url}/v1`, api_key: UPSTREAM_KEY, input_cost_per_token: 0, output_cost_per_token: 0 },
+    },
+  ] as Config["model_list"],
+});
+
+/** What the mock will charge for a chat with HELLO and `max_tokens`. */
+const costOf = (maxTokens: number) => promptTokens({ messages: HELLO }) * INPUT + completionTokens({ max_tokens: maxTokens }) * OUTPUT;
+
+const call = (h: Harness, key: string, maxTokens = 10, model = "priced") => chat(h, key, model, { body: { max_tokens: maxTokens } });
+
+describeStores(
+  "spend and budgets on the request path",
+  (h) => {
+    test("a call's cost shows on /key/info, /user/info and /team/info at once, to the formula", async () => {
+      const user = await createUser(h(), { auto_create_key: false });
+      const teamId = uniqueId("team");
+      await insertTeam(h(), teamId, null, {});
+      const key = (await createKey(h(), { user_id: user.user_id, team_id: teamId })).key;
+
+      expect((await call(h(), key, 7)).status).toBe(200);
+      expect((await call(h(), key, 3)).status).toBe(200);
+      const expected = costOf(7) + costOf(3);
+
+      expect((await h().get(`/key/info?key=${key}`)).body.info.spend).toBeCloseTo(expected, 12);
+      expect((await h().get(`/user/info?user_id=${user.user_id}`)).body.user_info.spend).toBeCloseTo(expected, 12);
+      expect((await h().get(`/team/info?team_id=${teamId}`)).body.team_info.spend).toBeCloseTo(expected, 12);
+    });
+
+    test("a key over its budget is refused with 400 budget_exceeded; /key/info still answers", async () => {
+      const key = (await createKey(h(), { max_budget: costOf(10) * 2 })).key;
+      expect((await call(h(), key)).status).toBe(200);
+      expect((await call(h(), key)).status).toBe(200);
+      const refused = await call(h(), key);
+      expectError(refused, { status: 400, type: "budget_exceeded" });
+      expect(refused.body.error.message).toStartWith("Budget has been exceeded! Current cost: ");
+      expect(refused.body.error.message).toContain(`Max budget: ${costOf(10) * 2}`);
+      expect((await h().get("/key/info", key)).status).toBe(200);
+    });
+
+    test("200 concurrent calls against a budget for 10 let exactly 10 through", async () => {
+      const key = (await createKey(h(), { max_budget: 10 * completionTokens({ max_tokens: 10 }) * OUTPUT })).key;
+      // Prompt tokens are free here so the reservation (max_tokens × price) is exact.
+      const results = await Promise.all(Array.from({ length: 200 }, () => chat(h(), key, "priced", { body: { max_tokens: 10, messages: [] } })));
+      const ok = results.filter((r) => r.status === 200).length;
+      const refused = results.filter((r) => r.status === 400 && r.body.error.type === "budget_exceeded").length;
+      expect({ ok, refused }).toEqual({ ok: 10, refused: 190 });
+      // Settled spend overshoots the budget by at most one call (here: only the prompt tokens).
+      const spend = (await h().get(`/key/info?key=${key}`)).body.info.spend;
+      expect(spend).toBeLessThanOrEqual(10 * 0.01 + costOf(10));
+    });
+
+    test("a team budget and a member budget bind the team's keys; a personal budget binds only personal keys", async () => {
+      const teamId = uniqueId("team");
+      await h().post("/team/new", { team_id: teamId, max_budget: costOf(10) });
+      const teamKey = (await createKey(h(), { team_id: teamId })).key;
+      expect((await call(h(), teamKey)).status).toBe(200);
+      const teamRefusal = await call(h(), teamKey);
+      expectError(teamRefusal, { status: 400, type: "budget_exceeded" });
+      expect(teamRefusal.body.error.message).toStartWith(`Budget has been exceeded! Team=${teamId} Current cost: `);
+
+      const user = await createUser(h(), { max_budget: costOf(10), auto_create_key: false });
+      const personal = (await createKey(h(), { user_id: user.user_id })).key;
+      expect((await call(h(), personal)).status).toBe(200);
+      const userRefusal = await call(h(), personal);
+      expectError(userRefusal, { status: 400, type: "budget_exceeded" });
+      expect(userRefusal.body.error.message).toStartWith(`ExceededBudget: User=${user.user_id} over budget. Spend=`);
+    });
+
+    test("models priced at exactly 0 skip budget checks", async () => {
+      const key = (await createKey(h(), { max_budget: 0 })).key;
+      expect((await call(h(), key, 10, "free")).status).toBe(200);
+      expectError(await call(h(), key), { status: 400, type: "budget_exceeded" });
+    });
+  },
+  () => ({ config: config() }),
+);
+
+describeStores(
+  "rate limits on the request path",
+  (h) => {
+    test("rpm: the (N+1)th call in the window is 429 with retry-after and x-ratelimit headers", async () => {
+      const key = (await createKey(h(), { rpm_limit: 3 })).key;
+      for (let i = 0; i < 3; i++) {
+        const ok = await call(h(), key);
+        expect(ok.status).toBe(200);
+        expect(ok.headers.get("x-ratelimit-api_key-remaining-requests")).toBe(String(2 - i));
+      }
+      const limited = await call(h(), key);
+      expectError(limited, { status: 429, type: "rate_limit_error" });
+      expect(limited.body.error.message).toStartWith("Rate limit exceeded for api_key: ");
+      expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    });
+
+    test("max_parallel_requests: a second concurrent call is 429, and the slot comes back after errors and aborts", async () => {
+      const key = (await createKey(h(), { max_parallel_requests: 1 })).key;
+      mock.script = [{ kind: "latency", ms: 300 }];
+      const slow = call(h(), key);
+      await Bun.sleep(50);
+      expectError(await call(h(), key), { status: 429, type: "rate_limit_error" });
+      expect((await slow).status).toBe(200);
+
+      // An upstream error releases the slot…
+      mock.script = [{ kind: "status", status: 400 }];
+      expect((await call(h(), key)).status).toBe(400);
+      expect((await call(h(), key)).status).toBe(200);
+
+      // …and so does a client that leaves mid-call.
+      mock.script = [{ kind: "latency", ms: 300 }];
+      const controller = new AbortController();
+      const abandoned = fetch(`${h().url}/v1/chat/completions`, {
+        method: "POST",
+        signal: controller.signal,
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify({ model: "priced", messages: HELLO }),
+      }).catch(() => null);
+      await Bun.sleep(50);
+      controller.abort();
+      await abandoned;
+      await Bun.sleep(100);
+      expect((await call(h(), key)).status).toBe(200);
+    });
+
+    test("tpm: once a key's tokens this minute reach its limit, calls are 429", async () => {
+      const key = (await createKey(h(), { tpm_limit: 30 })).key;
+      expect((await call(h(), key, 20)).status).toBe(200); // ~28 tokens with the prompt
+      expect((await call(h(), key, 20)).status).toBe(200);
+      expectError(await call(h(), key, 20), { status: 429, type: "rate_limit_error" });
+    });
+  },
+  () => ({ config: config() }),
+);
