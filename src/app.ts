@@ -29,6 +29,8 @@ import { createTeamLookup } from "./management/teams/lookup.ts";
 import { createTeamMemberService } from "./management/teams/members.ts";
 import { teamRoutes } from "./management/teams/routes.ts";
 import { createTeamService } from "./management/teams/service.ts";
+import { spendRoutes } from "./management/spend/routes.ts";
+import { createSpendService } from "./management/spend/service.ts";
 import { userRoutes } from "./management/users/routes.ts";
 import { createUserService } from "./management/users/service.ts";
 import type { LimitStore } from "./limits/index.ts";
@@ -126,6 +128,22 @@ export function createApp(options: AppOptions) {
     now: options.now,
   });
   const budgets = createBudgetService({ store, invalidate, timeZone, now: options.now });
+  const spendReports = createSpendService({
+    store,
+    calculator: spending.calculator,
+    deployments: groups,
+    maxBudget: litellm.max_budget,
+    liveSpend,
+    flushPending: async () => {
+      await spending.ledger?.flush();
+    },
+    // A reset starts the budget guard's stored spend again from zero.
+    onReset: ({ keys, teams }) => {
+      for (const token of keys) spending.budgets.resetBase("keys", token);
+      for (const teamId of teams) spending.budgets.resetBase("teams", teamId);
+    },
+    now: options.now,
+  });
 
   // normalize: false — Elysia's normaliser turns a string sent where an object is
   // expected into {"0": …}; with it off a wrong type is a 422, as it should be.
@@ -149,6 +167,7 @@ export function createApp(options: AppOptions) {
     .use(teamRoutes({ guard, teams, members: teamMembers, listing: createTeamListing(store, teamLookup) }))
     .use(customerRoutes({ guard, customers }))
     .use(budgetRoutes({ guard, budgets }))
+    .use(spendRoutes({ guard, spend: spendReports }))
     .use(proxy.routes);
 
   return {

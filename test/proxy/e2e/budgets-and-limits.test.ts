@@ -96,6 +96,18 @@ describeStores(
       expect(userRefusal.body.error.message).toStartWith(`ExceededBudget: User=${user.user_id} over budget. Spend=`);
     });
 
+    test("the spend log has one row per call after the next flush, with the cost and tokens", async () => {
+      const { key, token } = await createKey(h(), {});
+      for (const maxTokens of [2, 5]) expect((await call(h(), key, maxTokens)).status).toBe(200);
+      await Bun.sleep(1_300); // proxy_batch_write_at defaults to 1 s
+      const logs = await h().get(`/spend/logs?api_key=${key}&summarize=false`);
+      expect(logs.status).toBe(200);
+      const rows = logs.body as { spend: number; completion_tokens: number; api_key: string; status: string }[];
+      expect(rows.map((r) => r.completion_tokens).sort()).toEqual([2, 5]);
+      expect(rows.every((r) => r.api_key === token && r.status === "success")).toBe(true);
+      expect(rows.reduce((sum, r) => sum + r.spend, 0)).toBeCloseTo(costOf(2) + costOf(5), 12);
+    });
+
     test("models priced at exactly 0 skip budget checks", async () => {
       const key = (await createKey(h(), { max_budget: 0 })).key;
       expect((await call(h(), key, 10, "free")).status).toBe(200);
