@@ -35,6 +35,7 @@ import { userRoutes } from "./management/users/routes.ts";
 import { createUserService } from "./management/users/service.ts";
 import type { LimitStore } from "./limits/index.ts";
 import { groupDeployments, resolveDeployments } from "./proxy/deployments.ts";
+import { createCustomerPolicies } from "./proxy/customers.ts";
 import { createProxy } from "./proxy/index.ts";
 import { createSpending } from "./spend/index.ts";
 import { discardSpend, type SpendRecorder } from "./spend/settlement.ts";
@@ -73,7 +74,11 @@ export function createApp(options: AppOptions) {
     negativeTtlMs: 5_000,
     maxEntries: 100_000,
   });
-  const shared = sharedInvalidator(cacheInvalidator(keyCache), store, (err) => log.warn("cache invalidation message failed", { error: String(err) }));
+  const customerPolicies = createCustomerPolicies(store, {
+    budgetId: litellm.max_end_user_budget_id ?? null,
+    maxBudget: litellm.max_end_user_budget ?? null,
+  });
+  const shared = sharedInvalidator(cacheInvalidator(keyCache, customerPolicies), store, (err) => log.warn("cache invalidation message failed", { error: String(err) }));
   const invalidate = shared.invalidator;
   const authenticate = createAuthenticator({
     store,
@@ -102,7 +107,7 @@ export function createApp(options: AppOptions) {
     config,
     groups,
     authenticate: proxyAuth,
-    admission: { budgets: spending.budgets, limiter: spending.limiter, calculator: spending.calculator, isFree: spending.isFree },
+    admission: { budgets: spending.budgets, limiter: spending.limiter, calculator: spending.calculator, isFree: spending.isFree, customers: customerPolicies },
     spend: spending.recorder ?? discardSpend,
     log,
   });
@@ -122,6 +127,7 @@ export function createApp(options: AppOptions) {
   const teamMembers = createTeamMemberService({ store, lookup: teamLookup, invalidate, now: options.now });
   const customers = createCustomerService({
     store,
+    invalidate,
     timeZone,
     modelGroups: [...new Set(config.model_list.map((d) => d.model_name))],
     liveSpend,

@@ -10,11 +10,18 @@ export interface AuthInvalidator {
   keys(tokens: readonly string[]): void;
   users(userIds: readonly string[]): void;
   teams(teamIds: readonly string[]): void;
+  /** End users (customers): blocked state and budgets cached by the request path. */
+  customers(customerIds: readonly string[]): void;
   /** Everything cached: for rare writes whose reach is hard to trace (a shared budget row). */
   everything(): void;
 }
 
-export function cacheInvalidator(cache: KeyCache<CachedKey>): AuthInvalidator {
+/** Caches keyed by end-user id that invalidations must reach too. */
+export interface CustomerCache {
+  invalidate(ids: readonly string[] | "all"): void;
+}
+
+export function cacheInvalidator(cache: KeyCache<CachedKey>, customers: CustomerCache): AuthInvalidator {
   return {
     keys(tokens) {
       cache.invalidate(...tokens);
@@ -30,8 +37,12 @@ export function cacheInvalidator(cache: KeyCache<CachedKey>): AuthInvalidator {
       const changed = new Set(teamIds);
       cache.invalidateWhere((entry) => entry.key.team_id !== null && changed.has(entry.key.team_id));
     },
+    customers(customerIds) {
+      customers.invalidate(customerIds);
+    },
     everything() {
       cache.clear();
+      customers.invalidate("all");
     },
   };
 }
@@ -42,7 +53,7 @@ const BATCH = 100;
 
 interface InvalidationMessage {
   origin: string;
-  kind: "keys" | "users" | "teams" | "everything";
+  kind: "keys" | "users" | "teams" | "customers" | "everything";
   ids: string[];
 }
 
@@ -76,6 +87,10 @@ export function sharedInvalidator(local: AuthInvalidator, channel: SharedChannel
     teams(teamIds) {
       local.teams(teamIds);
       send("teams", teamIds);
+    },
+    customers(customerIds) {
+      local.customers(customerIds);
+      send("customers", customerIds);
     },
     everything() {
       local.everything();

@@ -9,7 +9,13 @@ import { ApiError } from "../errors.ts";
 import type { LimitCheck, RateLimiter } from "../limits/index.ts";
 import type { BudgetGuard, BudgetLimit, Reservation } from "../spend/budgets.ts";
 import type { CostCalculator } from "../spend/prices/index.ts";
+import type { CustomerPolicies, CustomerPolicy } from "./customers.ts";
 import type { Deployment, Usage } from "./types.ts";
+
+interface EndUser {
+  id: string;
+  policy: CustomerPolicy;
+}
 
 export interface Admitted {
   headers: Record<string, string>;
@@ -23,12 +29,18 @@ export interface AdmissionDeps {
   calculator: CostCalculator;
   /** True for model groups priced at exactly 0, which skip budget checks (API.md §6). */
   isFree: (group: string) => boolean;
+  customers: CustomerPolicies;
 }
 
-export function budgetLimitsFor(principal: Principal): BudgetLimit[] {
+export function budgetLimitsFor(principal: Principal | null, endUser: EndUser | null): BudgetLimit[] {
   const limits: BudgetLimit[] = [];
+  if (endUser?.policy.maxBudget != null) {
+    const { id } = endUser;
+    const max = endUser.policy.maxBudget;
+    limits.push({ entity: "customers", id, maxBudget: max, message: (s) => `ExceededBudget: End User=${id} over budget. Spend=${s}, Budget=${max}` });
+  }
+  if (!principal?.key) return limits;
   const { key, team, user, budgets } = principal;
-  if (!key) return limits;
   const keyMax = key.max_budget ?? budgets.keyBudgetRow;
   if (keyMax !== null) {
     limits.push({ entity: "keys", id: key.token, maxBudget: keyMax, message: (s) => `Budget has been exceeded! Current cost: ${s}, Max budget: ${keyMax}` });
@@ -54,10 +66,12 @@ export function budgetLimitsFor(principal: Principal): BudgetLimit[] {
   return limits;
 }
 
-export function rateLimitChecksFor(principal: Principal, group: string): LimitCheck[] {
+export function rateLimitChecksFor(principal: Principal | null, endUser: EndUser | null, group: string): LimitCheck[] {
+  const checks: LimitCheck[] = [];
+  if (endUser) checks.push({ descriptor: "end_user", value: endUser.id, rpm: endUser.policy.rpm, tpm: endUser.policy.tpm, maxParallel: endUser.policy.maxParallel });
+  if (!principal?.key) return checks;
   const { key, team } = principal;
-  if (!key) return [];
-  const checks: LimitCheck[] = [{ descriptor: "api_key", value: key.token, rpm: key.rpm_limit, tpm: key.tpm_limit, maxParallel: key.max_parallel_requests }];
+  checks.push({ descriptor: "api_key", value: key.token, rpm: key.rpm_limit, tpm: key.tpm_limit, maxParallel: key.max_parallel_requests });
   if (team) checks.push({ descriptor: "team", value: team.team_id, rpm: team.rpm_limit, tpm: team.tpm_limit, maxParallel: team.max_parallel_requests });
   const perModel = (field: "model_rpm_limit" | "model_tpm_limit") => {
     const map = key.metadata[field];
@@ -70,16 +84,22 @@ export function rateLimitChecksFor(principal: Principal, group: string): LimitCh
   return checks;
 }
 
-export async function admitCall(deps: AdmissionDeps, principal: Principal | null, group: string, deployment: Deployment | undefined, body: Record<string, unknown>): Promise<Admitted> {
-  if (!principal) return { headers: {}, release: () => {} };
+export async function admitCall(
+  deps: AdmissionDeps,
+  call: { principal: Principal | null; endUserId: string | null; group: string; deployment: Deployment | undefined; body: Record<string, unknown> },
+): Promise<Admitted> {
+  const { principal, group, deployment, body } = call;
+  const endUser = call.endUserId ? { id: call.endUserId, policy: await deps.customers.policy(call.endUserId) } : null;
+  if (endUser?.policy.blocked) throw new ApiError("bad_request", `User blocked from making LLM API Calls. User=${endUser.id}`, { param: "user" });
+  if (!principal && !endUser) return { headers: {}, release: () => {} };
   let reservation: Reservation = { release: () => {} };
   if (!deps.isFree(group)) {
     const estimate = deployment
       ? deps.calculator.estimate({ deploymentId: deployment.id, model: deployment.model, provider: deployment.provider, modelGroup: group, body }).cost
       : 0;
-    reservation = await deps.budgets.admit(budgetLimitsFor(principal), estimate);
+    reservation = await deps.budgets.admit(budgetLimitsFor(principal, endUser), estimate);
   }
-  const admission = await deps.limiter.admit(rateLimitChecksFor(principal, group));
+  const admission = await deps.limiter.admit(rateLimitChecksFor(principal, endUser, group));
   if (!admission.allowed) {
     reservation.release();
     throw new ApiError("rate_limit", deps.limiter.deniedMessage(admission), { headers: deps.limiter.headers(admission) });

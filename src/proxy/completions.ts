@@ -69,11 +69,12 @@ export function createCompletionHandler(deps: CompletionDeps) {
     const stream = body.stream === true && input.endpoint !== "embedding";
     const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
     const upstreamBody: OpenAIBody = input.pathModel ? { ...body, model: input.pathModel } : body;
+    const endUser = endUserOf(input.request.headers, body, deps.userHeaderName);
     const settle = settler(deps.spend, {
       callId,
       callType: CALL_TYPES[input.endpoint],
       principal,
-      endUser: endUserOf(input.request.headers, body, deps.userHeaderName),
+      endUser,
       modelGroup: access.group,
       requestedModel: requested,
       stream,
@@ -81,7 +82,7 @@ export function createCompletionHandler(deps: CompletionDeps) {
       metadata: spendMetadata(body),
     });
 
-    const admitted = await admitCall(deps.admission, principal, access.group, deps.groups.get(access.group)?.[0], body);
+    const admitted = await admitCall(deps.admission, { principal, endUserId: endUser, group: access.group, deployment: deps.groups.get(access.group)?.[0], body });
 
     let routed;
     try {

@@ -2,6 +2,7 @@
  * Customers, a.k.a. end users (API.md §2.3): the logic behind /customer/* and
  * /end_user/*, free of HTTP. Admin-only, like LiteLLM's route policy for them.
  */
+import type { AuthInvalidator } from "../../auth/invalidation.ts";
 import type { Principal } from "../../auth/principal.ts";
 import { canReadAll } from "../../auth/roles.ts";
 import { isUniqueViolation } from "../../db/database.ts";
@@ -16,6 +17,7 @@ import type { CustomerRequest } from "./model.ts";
 
 export interface CustomerServiceOptions {
   store: Store;
+  invalidate: AuthInvalidator;
   /** IANA zone that budget resets align to (`litellm_settings.timezone`). */
   timeZone: string;
   /** The configured model group names: a `default_model` must be one of them. */
@@ -90,6 +92,7 @@ export function createCustomerService(options: CustomerServiceOptions) {
       };
       try {
         const stored = await store.insertCustomer(row, budget);
+        options.invalidate.customers([stored.user_id]);
         return present(stored, stored.budget_id ? await store.getBudget(stored.budget_id) : null);
       } catch (err) {
         if (isUniqueViolation(err)) throw alreadyExists(req.user_id);
@@ -130,6 +133,7 @@ export function createCustomerService(options: CustomerServiceOptions) {
       }
       const row = await store.updateCustomer(current.user_id, patch, budget);
       if (!row) throw missing(req.user_id, "user_id");
+      options.invalidate.customers([row.user_id]);
       return present(row, row.budget_id ? await store.getBudget(row.budget_id) : null);
     },
 
@@ -140,6 +144,7 @@ export function createCustomerService(options: CustomerServiceOptions) {
       const absent = ids.filter((id) => !found.has(id));
       if (absent.length > 0) throw notFound(`End User Id(s)=${absent.join(", ")} do not exist in db. Nothing was deleted.`, "user_ids");
       const deleted = await store.deleteCustomers(ids);
+      options.invalidate.customers(ids);
       return { deleted_customers: deleted, message: `Successfully deleted customers with ids: ${JSON.stringify(ids)}` };
     },
 
@@ -153,6 +158,7 @@ export function createCustomerService(options: CustomerServiceOptions) {
     async setBlocked(principal: Principal, customerIds: string[], blocked: boolean) {
       requireAdmin(principal, blocked ? "/customer/block" : "/customer/unblock");
       const rows = await store.setCustomersBlocked(customerIds, blocked, now());
+      options.invalidate.customers(customerIds);
       return { blocked_users: await presentAll(rows) };
     },
   };

@@ -108,6 +108,27 @@ describeStores(
       expect(rows.reduce((sum, r) => sum + r.spend, 0)).toBeCloseTo(costOf(2) + costOf(5), 12);
     });
 
+    test("end users: spend is attributed, their budget binds, and a blocked end user is refused at once", async () => {
+      const key = (await createKey(h(), {})).key;
+      const customer = uniqueId("customer");
+      const created = await h().post("/customer/new", { user_id: customer, max_budget: costOf(10) });
+      expect(created.status).toBe(200);
+      expect((await chat(h(), key, "priced", { body: { max_tokens: 10, user: customer } })).status).toBe(200);
+      expect((await h().get(`/customer/info?end_user_id=${customer}`)).body.spend).toBeCloseTo(costOf(10), 12);
+      const over = await chat(h(), key, "priced", { body: { max_tokens: 10 }, headers: { "x-litellm-end-user-id": customer } });
+      expectError(over, { status: 400, type: "budget_exceeded" });
+      expect(over.body.error.message).toStartWith(`ExceededBudget: End User=${customer} over budget. Spend=`);
+
+      const other = uniqueId("customer");
+      expect((await chat(h(), key, "priced", { body: { user: other } })).status).toBe(200); // unknown ids are allowed
+      await h().post("/customer/block", { user_ids: [other] });
+      const blocked = await chat(h(), key, "priced", { body: { user: other } });
+      expectError(blocked, { status: 400, type: "bad_request_error" });
+      expect(blocked.body.error.message).toBe(`User blocked from making LLM API Calls. User=${other}`);
+      await h().post("/customer/unblock", { user_ids: [other] });
+      expect((await chat(h(), key, "priced", { body: { user: other } })).status).toBe(200);
+    });
+
     test("models priced at exactly 0 skip budget checks", async () => {
       const key = (await createKey(h(), { max_budget: 0 })).key;
       expect((await call(h(), key, 10, "free")).status).toBe(200);

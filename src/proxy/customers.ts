@@ -1,0 +1,60 @@
+/**
+ * What the request path needs to know about an end user (customer): blocked or not,
+ * and the budget row that binds it — its own, else the `max_end_user_budget_id`
+ * default, else the older `max_end_user_budget` amount. Cached in process; customer
+ * writes invalidate entries before they answer (see AuthInvalidator.customers).
+ */
+import type { BudgetRow } from "../db/rows.ts";
+import type { Store } from "../db/store/index.ts";
+
+export interface CustomerPolicy {
+  blocked: boolean;
+  maxBudget: number | null;
+  rpm: number | null;
+  tpm: number | null;
+  maxParallel: number | null;
+}
+
+export interface CustomerDefaults {
+  /** `litellm_settings.max_end_user_budget_id`. */
+  budgetId: string | null;
+  /** `litellm_settings.max_end_user_budget` (older float form). */
+  maxBudget: number | null;
+}
+
+const TTL_MS = 60_000;
+
+export function createCustomerPolicies(store: Pick<Store, "getCustomer" | "getBudget">, defaults: CustomerDefaults) {
+  const cache = new Map<string, { policy: CustomerPolicy; expiresAt: number }>();
+
+  const fromBudget = (blocked: boolean, budget: BudgetRow | null, fallbackMax: number | null): CustomerPolicy => ({
+    blocked,
+    maxBudget: budget?.max_budget ?? fallbackMax,
+    rpm: budget?.rpm_limit ?? null,
+    tpm: budget?.tpm_limit ?? null,
+    maxParallel: budget?.max_parallel_requests ?? null,
+  });
+
+  async function load(id: string): Promise<CustomerPolicy> {
+    const customer = await store.getCustomer(id);
+    const budgetId = customer?.budget_id ?? defaults.budgetId;
+    const budget = budgetId ? await store.getBudget(budgetId) : null;
+    return fromBudget(customer?.blocked ?? false, budget, defaults.maxBudget);
+  }
+
+  return {
+    async policy(id: string): Promise<CustomerPolicy> {
+      const hit = cache.get(id);
+      if (hit && hit.expiresAt > Date.now()) return hit.policy;
+      const policy = await load(id);
+      cache.set(id, { policy, expiresAt: Date.now() + TTL_MS });
+      return policy;
+    },
+    invalidate(ids: readonly string[] | "all"): void {
+      if (ids === "all") cache.clear();
+      else for (const id of ids) cache.delete(id);
+    },
+  };
+}
+
+export type CustomerPolicies = ReturnType<typeof createCustomerPolicies>;
