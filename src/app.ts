@@ -102,12 +102,20 @@ export function createApp(options: AppOptions) {
     recorder: options.spend,
     configDir: options.configDir ?? process.cwd(),
     limitStore: options.limitStore,
+    onBudgetReset: (reset) => {
+      invalidate.keys(reset.keys);
+      invalidate.users(reset.users);
+      invalidate.teams(reset.teams);
+      invalidate.customers(reset.customers);
+      // Memberships are cached with their team's keys.
+      invalidate.teams([...new Set(reset.members.map((m) => m.split("\u0000")[0]!))]);
+    },
   });
   const proxy = createProxy({
     config,
     groups,
     authenticate: proxyAuth,
-    admission: { budgets: spending.budgets, limiter: spending.limiter, calculator: spending.calculator, isFree: spending.isFree, customers: customerPolicies },
+    admission: { budgets: spending.budgets, windows: spending.windows, limiter: spending.limiter, calculator: spending.calculator, isFree: spending.isFree, customers: customerPolicies },
     spend: spending.recorder ?? discardSpend,
     log,
   });

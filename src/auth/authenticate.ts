@@ -85,7 +85,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       key,
       team,
       ownerRole: isUserRole(owner?.user_role) ? owner.user_role : null,
-      owner: owner ? { user_id: owner.user_id, models: owner.models, max_budget: owner.max_budget } : null,
+      owner: owner ? { user_id: owner.user_id, models: owner.models, max_budget: owner.max_budget, budget_reset_at: owner.budget_reset_at } : null,
       budgets: { keyBudgetRow: keyBudgetRow?.max_budget ?? null, member: memberBudget?.max_budget ?? null },
       graceUntil,
     };

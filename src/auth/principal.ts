@@ -22,6 +22,7 @@ export interface Owner {
   models: string[];
   /** The owner's personal budget (applies to keys without a team). */
   max_budget: number | null;
+  budget_reset_at: Date | null;
 }
 
 export interface KeyBudgets {

@@ -7,6 +7,7 @@
 import type { Principal } from "../auth/principal.ts";
 import { ApiError } from "../errors.ts";
 import type { LimitCheck, RateLimiter } from "../limits/index.ts";
+import type { BudgetWindows } from "../spend/budget-windows.ts";
 import type { BudgetGuard, BudgetLimit, Reservation } from "../spend/budgets.ts";
 import type { CostCalculator } from "../spend/prices/index.ts";
 import type { CustomerPolicies, CustomerPolicy } from "./customers.ts";
@@ -30,6 +31,13 @@ export interface AdmissionDeps {
   /** True for model groups priced at exactly 0, which skip budget checks (API.md §6). */
   isFree: (group: string) => boolean;
   customers: CustomerPolicies;
+  windows: BudgetWindows;
+}
+
+/** A budget window of this key, its team or its owner has ended: reset it before judging the call. */
+function windowEnded(principal: Principal | null, now: Date): boolean {
+  const ended = (at: Date | null | undefined) => at != null && at <= now;
+  return ended(principal?.key?.budget_reset_at) || ended(principal?.team?.budget_reset_at) || ended(principal?.user?.budget_reset_at);
 }
 
 export function budgetLimitsFor(principal: Principal | null, endUser: EndUser | null): BudgetLimit[] {
@@ -92,6 +100,7 @@ export async function admitCall(
   const endUser = call.endUserId ? { id: call.endUserId, policy: await deps.customers.policy(call.endUserId) } : null;
   if (endUser?.policy.blocked) throw new ApiError("bad_request", `User blocked from making LLM API Calls. User=${endUser.id}`, { param: "user" });
   if (!principal && !endUser) return { headers: {}, release: () => {} };
+  if (windowEnded(principal, new Date())) await deps.windows.sweep();
   let reservation: Reservation = { release: () => {} };
   if (!deps.isFree(group)) {
     const estimate = deployment

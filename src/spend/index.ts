@@ -7,6 +7,8 @@ import type { Store } from "../db/store/index.ts";
 import { createLimitStore, createRateLimiter, type LimitStore, rateLimitWindowFromEnv, redisUrlFromConfig } from "../limits/index.ts";
 import type { Logger } from "../log.ts";
 import type { Deployment } from "../proxy/types.ts";
+import type { ResetResult } from "../db/store/budget-windows.ts";
+import { createBudgetWindows } from "./budget-windows.ts";
 import { BudgetGuard } from "./budgets.ts";
 import { Journal } from "./journal.ts";
 import { Ledger, type LedgerEntry } from "./ledger.ts";
@@ -27,7 +29,12 @@ export interface SpendingOptions {
   configDir: string;
   /** Overrides the limit store (tests); default memory, or Redis when configured. */
   limitStore?: LimitStore;
+  /** Told which entities a budget window reset touched (their cached rows are stale). */
+  onBudgetReset: (result: ResetResult) => void;
 }
+
+/** How often ended budget windows are looked for; the request path also asks as soon as it sees one. */
+const SWEEP_INTERVAL_MS = 10_000;
 
 /** `proxy_batch_write_at`: tollgate flushes every second unless told otherwise (API.md Part 1). */
 const DEFAULT_FLUSH_SECONDS = 1;
@@ -54,6 +61,16 @@ export function createSpending(options: SpendingOptions) {
       })
     : null;
   budgets = new BudgetGuard({ store, unflushed: (entity, id) => ledger?.unflushed(entity, id) ?? 0, log });
+  const windows = createBudgetWindows({
+    store,
+    budgets,
+    flush: async () => {
+      await ledger?.flush();
+    },
+    onReset: options.onBudgetReset,
+    timeZone: config.litellm_settings?.timezone ?? "UTC",
+    log,
+  });
 
   const limitStore = options.limitStore ?? createLimitStore({ redisUrl: redisUrlFromConfig(config, env), log });
   const limiter = createRateLimiter({
@@ -70,12 +87,17 @@ export function createSpending(options: SpendingOptions) {
     calculator,
     ledger,
     budgets,
+    windows,
     limiter,
     recorder: ledger ?? options.recorder,
     isFree: (group: string) => isFreeModel(options.deployments.get(group) ?? []),
 
     /** Replays what a crash left in the journal, then flushes on the configured interval. */
     async start(): Promise<void> {
+      if (general.disable_reset_budget !== true) {
+        await windows.sweep();
+        windows.start(SWEEP_INTERVAL_MS);
+      }
       if (!ledger) return;
       const replayed = await ledger.replay();
       if (replayed > 0) log.info(`spend journal: replayed ${replayed} calls not yet in the database`);
@@ -86,6 +108,7 @@ export function createSpending(options: SpendingOptions) {
     /** Flushes everything recorded and closes the journal and the limit store. */
     async stop(): Promise<void> {
       if (timer) clearInterval(timer);
+      windows.stop();
       if (ledger) {
         await ledger.flush();
         ledger.close();

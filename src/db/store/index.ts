@@ -4,6 +4,7 @@
  * which database is underneath.
  */
 import type { Database } from "../database.ts";
+import { type BudgetWindowStore, createBudgetWindowStore } from "./budget-windows.ts";
 import { type BudgetStore, createBudgetStore } from "./budgets.ts";
 import { type CustomerStore, createCustomerStore } from "./customers.ts";
 import { createKeyStore, type KeyStore } from "./keys.ts";
@@ -17,7 +18,7 @@ export type { NewMemberRecords, TeamFilter, TeamMemberWithEmail } from "./teams.
 export type { UserFilter, UserSortField } from "./users.ts";
 export type { GroupOptions, SpendDimension, SpendGroup, SpendLogFilter } from "./spend-reports.ts";
 
-export interface Store extends KeyStore, UserStore, TeamStore, CustomerStore, BudgetStore, SpendStore, SpendReportStore {
+export interface Store extends KeyStore, UserStore, TeamStore, CustomerStore, BudgetStore, BudgetWindowStore, SpendStore, SpendReportStore {
   readonly dialect: Database["dialect"];
   /** Tells other instances sharing this database; see Database.notify. */
   notify: Database["notify"];
@@ -34,6 +35,7 @@ export function createStore(database: Database): Store {
     ...createTeamStore(database),
     ...createCustomerStore(database),
     ...createBudgetStore(database),
+    ...createBudgetWindowStore(database),
     ...createSpendStore(database),
     ...createSpendReportStore(database),
     notify: (channel, payload) => database.notify(channel, payload),

@@ -129,6 +129,20 @@ describeStores(
       expect((await chat(h(), key, "priced", { body: { user: other } })).status).toBe(200);
     });
 
+    test("budget_duration: a spent key is refused until its window ends, then starts again from 0", async () => {
+      const { key, token } = await createKey(h(), { max_budget: costOf(10), budget_duration: "2s" });
+      expect((await call(h(), key)).status).toBe(200);
+      expectError(await call(h(), key), { status: 400, type: "budget_exceeded" });
+
+      const resetAt = Date.parse((await h().get(`/key/info?key=${key}`)).body.info.budget_reset_at);
+      await Bun.sleep(Math.max(0, resetAt - Date.now()) + 50);
+      expect((await call(h(), key)).status).toBe(200);
+      const info = (await h().get(`/key/info?key=${key}`)).body.info;
+      expect(info.spend).toBeCloseTo(costOf(10), 12);
+      expect(Date.parse(info.budget_reset_at)).toBeGreaterThan(resetAt);
+      expect((await h().store.getKey(token))?.budget_reset_at?.getTime()).toBeGreaterThan(resetAt);
+    });
+
     test("models priced at exactly 0 skip budget checks", async () => {
       const key = (await createKey(h(), { max_budget: 0 })).key;
       expect((await call(h(), key, 10, "free")).status).toBe(200);
