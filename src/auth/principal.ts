@@ -23,6 +23,8 @@ export interface Owner {
   /** The owner's personal budget (applies to keys without a team). */
   max_budget: number | null;
   budget_reset_at: Date | null;
+  rpm_limit: number | null;
+  tpm_limit: number | null;
 }
 
 export interface KeyBudgets {
@@ -30,9 +32,12 @@ export interface KeyBudgets {
   keyBudgetRow: number | null;
   /** The owner's budget inside the key's team (`max_budget_in_team`). */
   member: number | null;
+  /** The owner's rpm / tpm inside the key's team (the membership's budget row). */
+  memberRpm: number | null;
+  memberTpm: number | null;
 }
 
-export const NO_KEY_BUDGETS: KeyBudgets = Object.freeze({ keyBudgetRow: null, member: null });
+export const NO_KEY_BUDGETS: KeyBudgets = Object.freeze({ keyBudgetRow: null, member: null, memberRpm: null, memberTpm: null });
 
 /** What the key cache holds per token: the key with what authorization needs beside it. */
 export interface CachedKey {

@@ -81,6 +81,9 @@ export function rateLimitChecksFor(principal: Principal | null, endUser: EndUser
   const { key, team } = principal;
   checks.push({ descriptor: "api_key", value: key.token, rpm: key.rpm_limit, tpm: key.tpm_limit, maxParallel: key.max_parallel_requests });
   if (team) checks.push({ descriptor: "team", value: team.team_id, rpm: team.rpm_limit, tpm: team.tpm_limit, maxParallel: team.max_parallel_requests });
+  const { user, budgets } = principal;
+  if (user) checks.push({ descriptor: "user", value: user.user_id, rpm: user.rpm_limit, tpm: user.tpm_limit });
+  if (team && user) checks.push({ descriptor: "team_member", value: `${team.team_id}:${user.user_id}`, rpm: budgets.memberRpm, tpm: budgets.memberTpm });
   const perModel = (field: "model_rpm_limit" | "model_tpm_limit") => {
     const map = key.metadata[field];
     const value = map && typeof map === "object" && !Array.isArray(map) ? (map as Record<string, unknown>)[group] : undefined;

@@ -96,6 +96,20 @@ describeStores(
       expect(userRefusal.body.error.message).toStartWith(`ExceededBudget: User=${user.user_id} over budget. Spend=`);
     });
 
+    test("streamed calls and embeddings are billed from their usage, to the formula", async () => {
+      const { key } = await createKey(h(), {});
+      const streamed = await chat(h(), key, "priced", { body: { max_tokens: 6, stream: true } });
+      expect(streamed.status).toBe(200);
+      expect(String(streamed.body)).toContain("data: [DONE]");
+      await Bun.sleep(50); // a stream settles after its last byte
+      expect((await h().get(`/key/info?key=${key}`)).body.info.spend).toBeCloseTo(costOf(6), 12);
+
+      const embedded = await h().request("POST", "/v1/embeddings", { key, body: { model: "priced", input: "sixteen chars.." } });
+      expect(embedded.status).toBe(200);
+      const embeddingCost = promptTokens({ input: "sixteen chars.." }) * INPUT;
+      expect((await h().get(`/key/info?key=${key}`)).body.info.spend).toBeCloseTo(costOf(6) + embeddingCost, 12);
+    });
+
     test("the spend log has one row per call after the next flush, with the cost and tokens", async () => {
       const { key, token } = await createKey(h(), {});
       for (const maxTokens of [2, 5]) expect((await call(h(), key, maxTokens)).status).toBe(200);
@@ -195,6 +209,17 @@ describeStores(
       await abandoned;
       await Bun.sleep(100);
       expect((await call(h(), key)).status).toBe(200);
+    });
+
+    test("a user's rpm binds all its keys together", async () => {
+      const user = await createUser(h(), { rpm_limit: 2, auto_create_key: false });
+      const first = (await createKey(h(), { user_id: user.user_id })).key;
+      const second = (await createKey(h(), { user_id: user.user_id })).key;
+      expect((await call(h(), first)).status).toBe(200);
+      expect((await call(h(), second)).status).toBe(200);
+      const limited = await call(h(), first);
+      expectError(limited, { status: 429, type: "rate_limit_error" });
+      expect(limited.body.error.message).toStartWith(`Rate limit exceeded for user: ${user.user_id}.`);
     });
 
     test("tpm: once a key's tokens this minute reach its limit, calls are 429", async () => {
