@@ -16,7 +16,7 @@ import { createStore } from "../../src/db/store/index.ts";
 import { silentLogger } from "../../src/log.ts";
 import { Journal } from "../../src/spend/journal.ts";
 import { Ledger, type LedgerEntry } from "../../src/spend/ledger.ts";
-import type { SettledCall } from "../../src/spend/settlement.ts";
+import { type SettledCall, settledCall } from "../../src/spend/settlement.ts";
 
 const { values } = parseArgs({ args: Bun.argv.slice(2), options: { calls: { type: "string", default: "100000" }, keys: { type: "string", default: "200" } } });
 const CALLS = Number(values.calls);
@@ -24,12 +24,9 @@ const KEYS = Number(values.keys);
 const PG_ADMIN = process.env.TOLLGATE_BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 function call(i: number): SettledCall {
-  const at = new Date();
   const k = i % KEYS;
-  return {
+  return settledCall({
     request_id: `chatcmpl-${i}`,
-    call_id: crypto.randomUUID(),
-    call_type: "acompletion",
     api_key: `key-${k}`,
     user_id: `user-${k % 50}`,
     team_id: `team-${k % 10}`,
@@ -41,20 +38,7 @@ function call(i: number): SettledCall {
     api_base: "https://api.openai.com/v1",
     prompt_tokens: 120,
     completion_tokens: 24,
-    cached_tokens: 0,
-    cache_creation_tokens: 0,
-    reasoning_tokens: 0,
-    usage_estimated: false,
-    stream: false,
-    start_time: at,
-    end_time: at,
-    completion_start_time: null,
-    status: "success",
-    error: null,
-    http_status: 200,
-    attempted_retries: 0,
-    metadata: {},
-  };
+  });
 }
 
 async function measure(label: string, databaseUrl: string | null, sqlitePath: string): Promise<string> {

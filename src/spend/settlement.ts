@@ -54,3 +54,41 @@ export interface SpendRecorder {
 
 /** Records nothing; the default until the ledger is configured. */
 export const discardSpend: SpendRecorder = { record: () => {} };
+
+/**
+ * A successful call record with zero usage and no attribution, completed by `fields`:
+ * the one place that knows every field's neutral value (pricing a finished response,
+ * tests, benchmarks).
+ */
+export function settledCall(fields: Partial<SettledCall> & Pick<SettledCall, "model_group">): SettledCall {
+  const at = fields.start_time ?? new Date();
+  return {
+    request_id: fields.call_id ?? crypto.randomUUID(),
+    call_id: crypto.randomUUID(),
+    call_type: "acompletion",
+    api_key: null,
+    user_id: null,
+    team_id: null,
+    end_user: null,
+    model: null,
+    model_id: null,
+    provider: null,
+    api_base: null,
+    prompt_tokens: 0,
+    completion_tokens: 0,
+    cached_tokens: 0,
+    cache_creation_tokens: 0,
+    reasoning_tokens: 0,
+    usage_estimated: false,
+    stream: false,
+    start_time: at,
+    end_time: at,
+    completion_start_time: null,
+    status: "success",
+    error: null,
+    http_status: 200,
+    attempted_retries: 0,
+    metadata: {},
+    ...fields,
+  };
+}

@@ -6,43 +6,13 @@ import { memberKey } from "../../src/db/store/spend.ts";
 import { silentLogger } from "../../src/log.ts";
 import { Journal } from "../../src/spend/journal.ts";
 import { Ledger, type LedgerEntry } from "../../src/spend/ledger.ts";
-import type { SettledCall } from "../../src/spend/settlement.ts";
+import { type SettledCall, settledCall } from "../../src/spend/settlement.ts";
 import { describeStores } from "../support/harness.ts";
 
 let n = 0;
 function call(overrides: Partial<SettledCall> = {}): SettledCall {
   n += 1;
-  const at = new Date();
-  return {
-    request_id: `chatcmpl-${n}`,
-    call_id: crypto.randomUUID(),
-    call_type: "acompletion",
-    api_key: null,
-    user_id: null,
-    team_id: null,
-    end_user: null,
-    model_group: "gpt-4o",
-    model: "gpt-4o",
-    model_id: "dep-1",
-    provider: "openai",
-    api_base: "http://upstream/v1",
-    prompt_tokens: 10,
-    completion_tokens: 5,
-    cached_tokens: 0,
-    cache_creation_tokens: 0,
-    reasoning_tokens: 0,
-    usage_estimated: false,
-    stream: false,
-    start_time: at,
-    end_time: at,
-    completion_start_time: null,
-    status: "success",
-    error: null,
-    http_status: 200,
-    attempted_retries: 0,
-    metadata: {},
-    ...overrides,
-  };
+  return settledCall({ request_id: `chatcmpl-${n}`, model_group: "gpt-4o", model: "gpt-4o", model_id: "dep-1", provider: "openai", api_base: "http://upstream/v1", prompt_tokens: 10, completion_tokens: 5, ...overrides });
 }
 
 /** A priced call costs 0.001 per prompt token and 0.002 per completion token. */

@@ -1,5 +1,6 @@
 /** Builders for the spend price tests: deployments as resolveDeployments makes them, settled calls as the proxy records them. */
 import { expect } from "bun:test";
+import { settledCall as blankCall } from "../../src/spend/settlement.ts";
 import type { LitellmParams, ModelInfo } from "../../src/config/index.ts";
 import type { Deployment } from "../../src/proxy/types.ts";
 import type { SettledCall } from "../../src/spend/settlement.ts";
@@ -28,36 +29,7 @@ export function deployment(fields: {
 const START = new Date("2025-01-01T00:00:00.000Z");
 
 export function settledCall(fields: Partial<SettledCall> = {}): SettledCall {
-  return {
-    request_id: "chatcmpl-test",
-    call_id: "call-test",
-    call_type: "acompletion",
-    api_key: null,
-    user_id: null,
-    team_id: null,
-    end_user: null,
-    model_group: fields.model ?? "gpt-4o",
-    model: "gpt-4o",
-    model_id: null,
-    provider: "openai",
-    api_base: null,
-    prompt_tokens: 0,
-    completion_tokens: 0,
-    cached_tokens: 0,
-    cache_creation_tokens: 0,
-    reasoning_tokens: 0,
-    usage_estimated: false,
-    stream: false,
-    start_time: START,
-    end_time: new Date(START.getTime() + 1_000),
-    completion_start_time: null,
-    status: "success",
-    error: null,
-    http_status: 200,
-    attempted_retries: 0,
-    metadata: {},
-    ...fields,
-  };
+  return blankCall({ model: "gpt-4o", provider: "openai", model_group: fields.model ?? "gpt-4o", start_time: START, end_time: new Date(START.getTime() + 1_000), ...fields });
 }
 
 /** Money assertions: equal to the hand-computed formula within 1e-12 USD. */

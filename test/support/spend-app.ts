@@ -4,6 +4,7 @@
  * and a settled-call builder.
  */
 import { mkdtempSync } from "node:fs";
+import { settledCall } from "../../src/spend/settlement.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Elysia } from "elysia";
@@ -75,36 +76,18 @@ let n = 0;
 export function call(overrides: Partial<SettledCall> = {}): SettledCall {
   n += 1;
   const at = overrides.start_time ?? new Date();
-  return {
+  return settledCall({
     request_id: `chatcmpl-${n}`,
     call_id: `call-${crypto.randomUUID()}`,
-    call_type: "acompletion",
-    api_key: null,
-    user_id: null,
-    team_id: null,
-    end_user: null,
     model_group: "gpt-4o",
     model: "gpt-4o",
     model_id: "dep-1",
     provider: "openai",
     api_base: "http://upstream/v1",
-    prompt_tokens: 0,
-    completion_tokens: 0,
-    cached_tokens: 0,
-    cache_creation_tokens: 0,
-    reasoning_tokens: 0,
-    usage_estimated: false,
-    stream: false,
     start_time: at,
     end_time: new Date(at.getTime() + 250),
-    completion_start_time: null,
-    status: "success",
-    error: null,
-    http_status: 200,
-    attempted_retries: 0,
-    metadata: {},
     ...overrides,
-  };
+  });
 }
 
 /** Every number rounded to 1e-9, so money compares exactly to nine decimals with toEqual. */

@@ -17,7 +17,7 @@ import type { Deployment, Usage } from "../../proxy/types.ts";
 import { emptyUsage } from "../../proxy/types.ts";
 import { usageFromOpenAI } from "../../proxy/usage.ts";
 import type { CostCalculator, PriceTarget } from "../../spend/prices/index.ts";
-import type { CallType, SettledCall } from "../../spend/settlement.ts";
+import { type CallType, type SettledCall, settledCall } from "../../spend/settlement.ts";
 import type { CalculateRequest } from "./model.ts";
 
 export interface SpendCalculationOptions {
@@ -73,34 +73,17 @@ export function createSpendCalculation(options: SpendCalculationOptions) {
 
 /** The settled call the calculator prices: these token counts on that target, taking no time. */
 function callFor(target: PriceTarget, usage: Usage, callType: CallType): SettledCall {
-  const at = new Date();
-  return {
-    request_id: "spend-calculate",
+  return settledCall({
     call_id: "spend-calculate",
     call_type: callType,
-    api_key: null,
-    user_id: null,
-    team_id: null,
-    end_user: null,
     model_group: target.modelGroup ?? target.model ?? "",
     model: target.model,
     model_id: target.deploymentId ?? null,
     provider: target.provider ?? null,
-    api_base: null,
     prompt_tokens: usage.prompt_tokens,
     completion_tokens: usage.completion_tokens,
     cached_tokens: usage.cached_tokens,
     cache_creation_tokens: usage.cache_creation_tokens,
     reasoning_tokens: usage.reasoning_tokens,
-    usage_estimated: false,
-    stream: false,
-    start_time: at,
-    end_time: at,
-    completion_start_time: null,
-    status: "success",
-    error: null,
-    http_status: 200,
-    attempted_retries: 0,
-    metadata: {},
-  };
+  });
 }
