@@ -6,7 +6,7 @@ import type { Store } from "../db/store/index.ts";
 import { ApiError } from "../errors.ts";
 import type { ExtractedKey } from "./extract-key.ts";
 import type { KeyCache } from "./key-cache.ts";
-import { hashKey, KEY_PREFIX, keyName, maskKey, secretChecker } from "./key-format.ts";
+import { KEY_PREFIX, keyName, maskKey, secretChecker, sha256 } from "./key-format.ts";
 import { type CachedKey, NO_KEY_BUDGETS, type Principal } from "./principal.ts";
 import { isUserRole } from "./roles.ts";
 import { isRouteAllowed } from "./routes.ts";
@@ -103,12 +103,14 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         : new ApiError("auth", "Authentication Error, Malformed API Key passed in. Ensure Key has `Bearer ` prefix.");
     }
     const plaintext = presented.key;
-    if (isMasterKey(plaintext)) return masterPrincipal;
+    // One hash serves both checks: against the master key, and as the key's token.
+    const digest = sha256(plaintext);
+    if (isMasterKey(digest)) return masterPrincipal;
     if (!plaintext.startsWith(KEY_PREFIX)) {
       throw new ApiError("auth", `LiteLLM Virtual Key expected. Received=${maskKey(plaintext)}, expected to start with '${KEY_PREFIX}'.`);
     }
 
-    const token = hashKey(plaintext);
+    const token = digest.toString("hex");
     const entry = await lookup(token);
     const at = now();
     if (entry === null || (entry.graceUntil !== null && entry.graceUntil <= at)) {

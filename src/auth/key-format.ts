@@ -39,11 +39,12 @@ export function maskKey(key: string): string {
  * compared as fixed-length sha256 digests, so neither content nor length leaks; the
  * known side is hashed once, when the checker is made.
  */
-export function secretChecker(secret: string): (presented: string) => boolean {
+export function secretChecker(secret: string): (presentedDigest: Buffer) => boolean {
   const expected = sha256(secret);
-  return (presented) => timingSafeEqual(sha256(presented), expected);
+  return (presentedDigest) => timingSafeEqual(presentedDigest, expected);
 }
 
-function sha256(text: string): Buffer {
+/** sha256 of a presented key: compared with the master key's, and (as hex) its token. */
+export function sha256(text: string): Buffer {
   return new Bun.CryptoHasher("sha256").update(text).digest() as Buffer;
 }

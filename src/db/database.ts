@@ -16,6 +16,8 @@ import type { PgDatabase } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePg, type PostgresJsQueryResultHKT } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { toMigrationMeta } from "./migrate.ts";
+import { pgBulkInsertIgnoringConflicts } from "./pg-bulk-insert.ts";
+import { sqliteBulkInsert } from "./sqlite-bulk-insert.ts";
 import { pgMigrations, sqliteMigrations } from "./migrations.gen.ts";
 import * as pgSchema from "./schema.pg.ts";
 import * as sqliteSchema from "./schema.sqlite.ts";
@@ -32,6 +34,12 @@ export interface Database {
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /** Runs a single write. On SQLite writes are serialised with transactions (one connection). */
   write<T>(fn: (db: Db) => Promise<T>): Promise<T>;
+  /**
+   * Inserts many rows, skipping those whose primary key exists, as fast as the driver
+   * allows (the ledger writes thousands of spend-log rows per flush). Call inside
+   * `transaction` with its `tx`.
+   */
+  bulkInsert(tx: Db, table: "spendLogs", rows: readonly Record<string, unknown>[]): Promise<void>;
   migrate(): Promise<void>;
   /**
    * Cross-instance messages (Postgres LISTEN/NOTIFY). On SQLite, one process owns the
@@ -77,6 +85,7 @@ function openPostgres(url: string, poolSize: number): Database {
     tables: pgSchema,
     transaction: (fn) => db.transaction((tx) => fn(tx)),
     write: (fn) => fn(db),
+    bulkInsert: (tx, table, rows) => pgBulkInsertIgnoringConflicts(tx, pgSchema[table], rows),
     async migrate() {
       // One dedicated connection holds the lock and runs the migration, so a small
       // pool cannot deadlock waiting for a second connection.
@@ -138,6 +147,7 @@ function openSqlite(path: string): Database {
         }
       }),
     write: (fn) => serialise(() => fn(db)),
+    bulkInsert: (_tx, table, rows) => sqliteBulkInsert(client, sqliteSchema[table], rows),
     async migrate() {
       runDrizzleMigrator(db, toMigrationMeta(sqliteMigrations));
     },

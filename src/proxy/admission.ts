@@ -106,9 +106,8 @@ export async function admitCall(
   if (windowEnded(principal, new Date())) await deps.windows.sweep();
   let reservation: Reservation = { release: () => {} };
   if (!deps.isFree(group)) {
-    const estimate = deployment
-      ? deps.calculator.estimate({ deploymentId: deployment.id, model: deployment.model, provider: deployment.provider, modelGroup: group, body }).cost
-      : 0;
+    const estimate = () =>
+      deployment ? deps.calculator.estimate({ deploymentId: deployment.id, model: deployment.model, provider: deployment.provider, modelGroup: group, body }).cost : 0;
     reservation = await deps.budgets.admit(budgetLimitsFor(principal, endUser), estimate);
   }
   const admission = await deps.limiter.admit(rateLimitChecksFor(principal, endUser, group));

@@ -51,8 +51,11 @@ export class BudgetGuard {
     return (this.bases[entity].get(id) ?? 0) + this.options.unflushed(entity, id);
   }
 
-  /** Admits the request against `limits` and reserves `estimate` USD on each, or throws 400 budget_exceeded. */
-  async admit(limits: readonly BudgetLimit[], estimate: number): Promise<Reservation> {
+  /**
+   * Admits the request against `limits` and reserves `estimate()` USD on each, or throws
+   * 400 budget_exceeded. The estimate is only computed when some budget applies.
+   */
+  async admit(limits: readonly BudgetLimit[], estimate: () => number): Promise<Reservation> {
     if (limits.length === 0) return NO_RESERVATION;
     await this.ensureBases(limits);
     // From here to the end: no await, so the check and the reservation are one step.
@@ -60,7 +63,7 @@ export class BudgetGuard {
       const spend = this.spendOf(limit.entity, limit.id) + (this.reserved[limit.entity].get(limit.id) ?? 0);
       if (!(spend < limit.maxBudget)) throw new ApiError("budget_exceeded", limit.message(round(spend)));
     }
-    const amount = Math.max(0, estimate);
+    const amount = Math.max(0, estimate());
     for (const limit of limits) adjust(this.reserved[limit.entity], limit.id, amount);
     let released = false;
     return {

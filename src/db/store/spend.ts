@@ -1,6 +1,5 @@
 import { type AnyColumn, eq, inArray, sql } from "drizzle-orm";
 import type { Database, Db, Tables } from "../database.ts";
-import { pgBulkInsertIgnoringConflicts } from "../pg-bulk-insert.ts";
 import type { NewSpendLogRow } from "../rows.ts";
 
 /** Spend to add per entity, in USD. Members are keyed by `memberKey(team, user)`. */
@@ -37,21 +36,12 @@ export interface SpendStore {
   readSpend(ids: { [K in SpendEntity]?: readonly string[] }): Promise<SpendIncrements>;
 }
 
-/** Rows per INSERT statement on SQLite (Postgres sends all rows as column arrays). */
-const LOG_CHUNK = 2000;
-
 export function createSpendStore(database: Database): SpendStore {
   const { db, tables } = database;
   return {
     applySpend(batch) {
       return database.transaction(async (tx) => {
-        if (database.dialect === "postgres") {
-          await pgBulkInsertIgnoringConflicts(tx, tables.spendLogs, batch.logs as Record<string, unknown>[]);
-        } else {
-          for (let i = 0; i < batch.logs.length; i += LOG_CHUNK) {
-            await tx.insert(tables.spendLogs).values(batch.logs.slice(i, i + LOG_CHUNK)).onConflictDoNothing();
-          }
-        }
+        await database.bulkInsert(tx, "spendLogs", batch.logs as Record<string, unknown>[]);
         await applyIncrements(tx, tables, batch.increments);
         const now = new Date();
         await tx
