@@ -143,14 +143,19 @@ export function createCompletionHandler(deps: CompletionDeps) {
       },
       includeUsage,
     );
-    const onEnd = async (end: StreamEnd) => {
-      const reported = usage as Usage | null;
-      const final = reported ?? (await estimateUsage(upstreamBody, texts.join("")));
+    const finish = (end: StreamEnd, reported: Usage | null, final: Usage) => {
       router.recordTokens(upstream.deployment.id, final.total_tokens);
       admitted.release(final);
       const failure = end.outcome === "client_aborted" ? "Client disconnected mid-stream." : end.outcome === "upstream_error" ? end.message : (streamError as UpstreamError | null)?.message;
       if (failure) settle.failure(upstream, failure, end.outcome === "client_aborted" ? CLIENT_CLOSED : 502, routed.attemptedRetries, final, reported === null, firstByteAt);
       else settle.success(upstream, routed.attemptedRetries, final, reported === null, null, firstByteAt);
+    };
+    // With usage reported (the normal case) the call settles synchronously, before the
+    // stream's end reaches the client; counting tokens locally takes a moment longer.
+    const onEnd = (end: StreamEnd): void | Promise<void> => {
+      const reported = usage as Usage | null;
+      if (reported) return finish(end, reported, reported);
+      return estimateUsage(upstreamBody, texts.join("")).then((estimated) => finish(end, null, estimated));
     };
     // The deployment stays busy (for least-busy routing and parallel limits) until the stream ends.
     const release = router.health.hold(upstream.deployment.id);
@@ -161,7 +166,7 @@ export function createCompletionHandler(deps: CompletionDeps) {
       onFirstByte: () => (firstByteAt = new Date()),
       onEnd: (end) => {
         release();
-        void onEnd(end).catch((err) => deps.log.error("settling a stream failed", { error: String(err) }));
+        Promise.resolve(onEnd(end)).catch((err) => deps.log.error("settling a stream failed", { error: String(err) }));
       },
     });
     return new Response(relayed, { status: 200, headers: { "content-type": "text/event-stream", "cache-control": "no-cache", ...headers } });

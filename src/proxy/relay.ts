@@ -37,8 +37,9 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
       try {
         const { done, value } = await reader.read();
         if (done) {
-          controller.close();
+          // Settle first: the call is journaled before the client sees the stream end.
           end({ outcome: "completed" });
+          controller.close();
           return;
         }
         if (first) {

@@ -27,6 +27,7 @@ export class Journal<T> {
   readonly instanceId: string;
   private fd: number;
   private seq = 0;
+  private buffer: string[] = [];
   private readonly lockPath: string;
 
   constructor(private readonly dir: string) {
@@ -64,15 +65,29 @@ export class Journal<T> {
     this.seq = Math.max(this.seq, seq);
   }
 
-  /** Appends synchronously: when this returns the entry is in the OS, safe from a process crash. */
+  /**
+   * Appends an entry. Entries of one turn of the event loop are written together, in a
+   * microtask queued by the first of them: it runs before any response of that turn
+   * reaches its client (the handler's continuation is queued after it), so an entry is
+   * in the OS, safe from a process crash, before the caller's response completes.
+   */
   append(data: T): number {
     const seq = ++this.seq;
-    writeSync(this.fd, `${JSON.stringify({ seq, data })}\n`);
+    this.buffer.push(`${JSON.stringify({ seq, data })}\n`);
+    if (this.buffer.length === 1) queueMicrotask(() => this.writeBuffered());
     return seq;
+  }
+
+  private writeBuffered(): void {
+    if (this.buffer.length === 0) return;
+    const text = this.buffer.join("");
+    this.buffer = [];
+    writeSync(this.fd, text);
   }
 
   /** Closes the current file as a sealed segment and starts a new one; returns the segment's name. */
   seal(): string {
+    this.writeBuffered();
     const name = `sealed-${this.seq}.jsonl`;
     closeSync(this.fd);
     renameSync(join(this.dir, CURRENT), join(this.dir, name));
@@ -91,6 +106,7 @@ export class Journal<T> {
   }
 
   close(): void {
+    this.writeBuffered();
     closeSync(this.fd);
     rmSync(this.lockPath, { force: true });
   }
