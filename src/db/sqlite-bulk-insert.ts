@@ -9,7 +9,7 @@ import type { Database as SqliteClient, Statement } from "bun:sqlite";
 import { getTableConfig, type SQLiteTable } from "drizzle-orm/sqlite-core";
 
 /** Rows written between two yields to the event loop, so a big flush never blocks requests for long. */
-const SLICE = 1000;
+const SLICE = 250;
 
 const statements = new WeakMap<SqliteClient, Map<string, Statement>>();
 
