@@ -120,7 +120,17 @@ export function createCompletionHandler(deps: CompletionDeps) {
     };
 
     if (!stream) {
-      const text = await upstream.response.text();
+      let text: string;
+      try {
+        text = await upstream.response.text();
+      } catch (err) {
+        // The upstream (or the client) went away mid-body: give everything back and say so.
+        const aborted = input.request.signal.aborted;
+        const message = aborted ? "Client disconnected." : `litellm.APIConnectionError: the upstream answer was cut off: ${err instanceof Error ? err.message : String(err)}`;
+        admitted.release(null);
+        settle.failure(upstream, message, aborted ? CLIENT_CLOSED : 502, routed.attemptedRetries);
+        throw new ApiError("upstream", message, { status: 502, type: "api_connection_error" });
+      }
       const { body: out, usage } = upstream.adapter.parseResponse(input.endpoint, text, upstream.deployment);
       const final = usage ?? (await estimateUsage(upstreamBody, contentOf(out)));
       router.recordTokens(upstream.deployment.id, final.total_tokens);

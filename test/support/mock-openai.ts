@@ -28,6 +28,8 @@ export type MockBehaviour =
   | { kind: "die-mid-stream" }
   /** Stream without ever sending a usage chunk (tests local token counting). */
   | { kind: "no-usage" }
+  /** A JSON answer whose body breaks off after its first bytes (headers already sent). */
+  | { kind: "die-mid-body" }
   /** Stream slowly: `chunks` chunks `delayMs` apart (disconnect tests). */
   | { kind: "slow-stream"; chunks: number; delayMs: number };
 
@@ -102,6 +104,16 @@ export function startMockOpenAI(): MockOpenAI {
       const words = Array.from({ length: completion }, (_, i) => ANSWER[i % ANSWER.length]!);
       const id = `chatcmpl-mock${state.requests.length}`;
       const created = 1_700_000_000;
+      if (behaviour?.kind === "die-mid-body") {
+        const half = new ReadableStream<Uint8Array>({
+          async start(controller) {
+            controller.enqueue(encoder.encode('{"id":"chatcmpl-broken","object":"chat.completion","choi'));
+            await Bun.sleep(5);
+            controller.error(new Error("mock upstream died mid-body"));
+          },
+        });
+        return new Response(half, { headers: { "content-type": "application/json" } });
+      }
       if (body.stream !== true) {
         const choice = chat
           ? { index: 0, message: { role: "assistant", content: words.join(""), refusal: null }, logprobs: null, finish_reason: "stop" }

@@ -195,6 +195,13 @@ describeStores(
       expect((await call(h(), key)).status).toBe(400);
       expect((await call(h(), key)).status).toBe(200);
 
+      // …and so does an answer that breaks off mid-body (502, settled as a failure)…
+      mock.script = [{ kind: "die-mid-body" }];
+      const cut = await call(h(), key);
+      expect(cut.status).toBe(502);
+      expect(cut.body.error.message).toContain("cut off");
+      expect((await call(h(), key)).status).toBe(200);
+
       // …and so does a client that leaves mid-call.
       mock.script = [{ kind: "latency", ms: 300 }];
       const controller = new AbortController();
