@@ -6,6 +6,7 @@
  */
 import { checkModelAccess, type ModelCatalog } from "../auth/model-access.ts";
 import type { Principal } from "../auth/principal.ts";
+import type { Json } from "../db/json.ts";
 import { ApiError, badRequest } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { SpendRecorder } from "../spend/settlement.ts";
@@ -31,6 +32,8 @@ export interface CompletionDeps {
   spend: SpendRecorder;
   dropParams: boolean;
   userHeaderName: string | null;
+  /** `store_prompts_in_spend_logs`: keep request messages and answers in the spend log. */
+  storePrompts: boolean;
   log: Logger;
 }
 
@@ -80,6 +83,7 @@ export function createCompletionHandler(deps: CompletionDeps) {
       stream,
       startTime,
       metadata: spendMetadata(body),
+      messages: deps.storePrompts ? ((body.messages ?? body.prompt ?? body.input ?? null) as Json) : undefined,
     });
 
     const admitted = await admitCall(deps.admission, { principal, endUserId: endUser, group: access.group, deployment: deps.groups.get(access.group)?.[0], body });
@@ -135,7 +139,7 @@ export function createCompletionHandler(deps: CompletionDeps) {
       const final = usage ?? (await estimateUsage(upstreamBody, contentOf(out)));
       router.recordTokens(upstream.deployment.id, final.total_tokens);
       admitted.release(final);
-      settle.success(upstream, routed.attemptedRetries, final, usage === null, responseId(out), null);
+      settle.success(upstream, routed.attemptedRetries, final, usage === null, responseId(out), null, deps.storePrompts ? parsedOrText(out) : undefined);
       return new Response(out, { status: 200, headers: { "content-type": "application/json", ...headers } });
     }
 
@@ -196,6 +200,14 @@ function allowedFallbacks(raw: unknown, ctx: Parameters<typeof checkModelAccess>
     if (!access.ok) throw access.error;
     return access.group;
   });
+}
+
+function parsedOrText(body: string): Json {
+  try {
+    return JSON.parse(body) as Json;
+  } catch {
+    return body;
+  }
 }
 
 /** The provider's response id, read without parsing the whole body. */

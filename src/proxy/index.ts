@@ -41,6 +41,7 @@ export function createProxy(options: ProxyOptions) {
     spend: options.spend,
     dropParams: config.litellm_settings?.drop_params === true,
     userHeaderName: config.general_settings?.user_header_name ?? null,
+    storePrompts: config.general_settings?.store_prompts_in_spend_logs === true,
     log,
   });
   return {

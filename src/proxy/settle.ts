@@ -1,5 +1,6 @@
 /** The one settlement record of a call, built from what the proxy learned along the way. */
 import type { Principal } from "../auth/principal.ts";
+import type { Json } from "../db/json.ts";
 import type { SettledCall, SpendRecorder } from "../spend/settlement.ts";
 import { emptyUsage, type OpenAIBody, type Usage } from "./types.ts";
 import { upstreamModel } from "./providers/openai-compatible.ts";
@@ -16,6 +17,8 @@ export interface CallFacts {
   stream: boolean;
   startTime: Date;
   metadata: Record<string, unknown>;
+  /** Set only with `store_prompts_in_spend_logs`. */
+  messages?: Json;
 }
 
 /** Client-supplied `metadata.spend_logs_metadata` and tags, kept for the spend log. */
@@ -56,11 +59,13 @@ export function settler(spend: SpendRecorder, facts: CallFacts) {
       http_status: fields.http_status,
       attempted_retries: fields.attempted_retries ?? 0,
       metadata: facts.metadata,
+      messages: facts.messages,
+      response: fields.response,
     });
   };
   return {
-    success(upstream: UpstreamResponse, retries: number, usage: Usage, estimated: boolean, requestId: string | null, firstByte: Date | null) {
-      record(upstream, { status: "success", http_status: 200, attempted_retries: retries, request_id: requestId ?? undefined, completion_start_time: firstByte }, usage, estimated);
+    success(upstream: UpstreamResponse, retries: number, usage: Usage, estimated: boolean, requestId: string | null, firstByte: Date | null, response?: Json) {
+      record(upstream, { status: "success", http_status: 200, attempted_retries: retries, request_id: requestId ?? undefined, completion_start_time: firstByte, response }, usage, estimated);
     },
     failure(upstream: UpstreamResponse | null, error: string, status: number, retries: number, usage: Usage = emptyUsage(), estimated = false, firstByte: Date | null = null) {
       record(upstream, { status: "failure", http_status: status, error, attempted_retries: retries, completion_start_time: firstByte }, usage, estimated);

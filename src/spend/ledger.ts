@@ -191,5 +191,7 @@ export function spendLogRow({ call, cost }: LedgerEntry): NewSpendLogRow {
     },
     request_tags: Array.isArray(call.metadata.tags) ? (call.metadata.tags as string[]) : [],
     cache_hit: "False",
+    messages: call.messages ?? null,
+    response: call.response ?? null,
   };
 }

@@ -4,6 +4,8 @@
  * logs) consumes them. Token counts are the provider's, or counted locally when a
  * stream reported none.
  */
+import type { Json } from "../db/json.ts";
+
 export type CallType = "acompletion" | "atext_completion" | "aembedding";
 export type CallStatus = "success" | "failure";
 
@@ -45,6 +47,10 @@ export interface SettledCall {
   attempted_retries: number;
   /** Client-supplied `metadata.spend_logs_metadata` and tags, kept for the spend log. */
   metadata: Record<string, unknown>;
+  /** The request's messages / prompt / input, only with `store_prompts_in_spend_logs`. */
+  messages?: Json;
+  /** The answer body (non-streamed calls), only with `store_prompts_in_spend_logs`. */
+  response?: Json;
 }
 
 /** The spend module's entry point. `record` must not block the response: it queues. */

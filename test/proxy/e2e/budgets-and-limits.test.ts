@@ -120,6 +120,8 @@ describeStores(
       expect(rows.map((r) => r.completion_tokens).sort()).toEqual([2, 5]);
       expect(rows.every((r) => r.api_key === token && r.status === "success")).toBe(true);
       expect(rows.reduce((sum, r) => sum + r.spend, 0)).toBeCloseTo(costOf(2) + costOf(5), 12);
+      // Prompts stay out of the spend log unless store_prompts_in_spend_logs is on.
+      expect((logs.body as { messages: unknown }[]).every((r) => r.messages === null)).toBe(true);
     });
 
     test("end users: spend is attributed, their budget binds, and a blocked end user is refused at once", async () => {
@@ -237,4 +239,19 @@ describeStores(
     });
   },
   () => ({ config: config() }),
+);
+
+describeStores(
+  "store_prompts_in_spend_logs",
+  (h) => {
+    test("with the setting on, the spend log keeps the request's messages and the answer", async () => {
+      const { key } = await createKey(h(), {});
+      expect((await call(h(), key, 3)).status).toBe(200);
+      await Bun.sleep(1_300);
+      const [row] = (await h().get(`/spend/logs?api_key=${key}&summarize=false`)).body as { messages: unknown; response: { choices: unknown[] } }[];
+      expect(row?.messages).toEqual(HELLO);
+      expect(row?.response.choices).toHaveLength(1);
+    });
+  },
+  () => ({ config: { ...config(), general_settings: { store_prompts_in_spend_logs: true } } }),
 );
