@@ -85,9 +85,10 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       key,
       team,
       ownerRole: isUserRole(owner?.user_role) ? owner.user_role : null,
-      owner: owner ? { user_id: owner.user_id, models: owner.models, max_budget: owner.max_budget, budget_reset_at: owner.budget_reset_at, rpm_limit: owner.rpm_limit, tpm_limit: owner.tpm_limit } : null,
+      owner: owner ? { user_id: owner.user_id, models: owner.models, max_budget: owner.max_budget, soft_budget: owner.soft_budget, budget_reset_at: owner.budget_reset_at, rpm_limit: owner.rpm_limit, tpm_limit: owner.tpm_limit } : null,
       budgets: {
         keyBudgetRow: keyBudgetRow?.max_budget ?? null,
+        keySoftBudget: keyBudgetRow?.soft_budget ?? null,
         member: memberBudget?.max_budget ?? null,
         memberRpm: memberBudget?.rpm_limit ?? null,
         memberTpm: memberBudget?.tpm_limit ?? null,

@@ -22,6 +22,7 @@ export interface Owner {
   models: string[];
   /** The owner's personal budget (applies to keys without a team). */
   max_budget: number | null;
+  soft_budget: number | null;
   budget_reset_at: Date | null;
   rpm_limit: number | null;
   tpm_limit: number | null;
@@ -30,6 +31,8 @@ export interface Owner {
 export interface KeyBudgets {
   /** max_budget of the key's linked budget row (used when the key sets none). */
   keyBudgetRow: number | null;
+  /** soft_budget of the key's linked budget row: an alert threshold, never a block. */
+  keySoftBudget: number | null;
   /** The owner's budget inside the key's team (`max_budget_in_team`). */
   member: number | null;
   /** The owner's rpm / tpm inside the key's team (the membership's budget row). */
@@ -37,7 +40,7 @@ export interface KeyBudgets {
   memberTpm: number | null;
 }
 
-export const NO_KEY_BUDGETS: KeyBudgets = Object.freeze({ keyBudgetRow: null, member: null, memberRpm: null, memberTpm: null });
+export const NO_KEY_BUDGETS: KeyBudgets = Object.freeze({ keyBudgetRow: null, keySoftBudget: null, member: null, memberRpm: null, memberTpm: null });
 
 /** What the key cache holds per token: the key with what authorization needs beside it. */
 export interface CachedKey {

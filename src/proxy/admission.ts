@@ -8,7 +8,7 @@ import type { Principal } from "../auth/principal.ts";
 import { ApiError } from "../errors.ts";
 import type { LimitCheck, RateLimiter } from "../limits/index.ts";
 import type { BudgetWindows } from "../spend/budget-windows.ts";
-import type { BudgetGuard, BudgetLimit, Reservation } from "../spend/budgets.ts";
+import type { BudgetGuard, BudgetLimit, Reservation, SoftBudget } from "../spend/budgets.ts";
 import type { CostCalculator } from "../spend/prices/index.ts";
 import type { CustomerPolicies, CustomerPolicy } from "./customers.ts";
 import type { Deployment, Usage } from "./types.ts";
@@ -22,6 +22,8 @@ export interface Admitted {
   headers: Record<string, string>;
   /** Gives back the reservation and the parallel slot; tokens count against tpm. Idempotent. */
   release(usage: Usage | null): void;
+  /** After the call's cost is recorded: notes soft budgets it has reached. */
+  settled(): void;
 }
 
 export interface AdmissionDeps {
@@ -74,6 +76,17 @@ export function budgetLimitsFor(principal: Principal | null, endUser: EndUser | 
   return limits;
 }
 
+/** Soft budgets of the key (its budget row), its team and its owner (personal keys). */
+export function softBudgetsFor(principal: Principal | null): SoftBudget[] {
+  const out: SoftBudget[] = [];
+  if (!principal?.key) return out;
+  const { key, team, user, budgets } = principal;
+  if (budgets.keySoftBudget !== null) out.push({ entity: "keys", id: key.token, softBudget: budgets.keySoftBudget });
+  if (team?.soft_budget != null) out.push({ entity: "teams", id: team.team_id, softBudget: team.soft_budget });
+  if (!key.team_id && user?.soft_budget != null) out.push({ entity: "users", id: user.user_id, softBudget: user.soft_budget });
+  return out;
+}
+
 export function rateLimitChecksFor(principal: Principal | null, endUser: EndUser | null, group: string): LimitCheck[] {
   const checks: LimitCheck[] = [];
   if (endUser) checks.push({ descriptor: "end_user", value: endUser.id, rpm: endUser.policy.rpm, tpm: endUser.policy.tpm, maxParallel: endUser.policy.maxParallel });
@@ -102,7 +115,7 @@ export async function admitCall(
   const { principal, group, deployment, body } = call;
   const endUser = call.endUserId ? { id: call.endUserId, policy: await deps.customers.policy(call.endUserId) } : null;
   if (endUser?.policy.blocked) throw new ApiError("bad_request", `User blocked from making LLM API Calls. User=${endUser.id}`, { param: "user" });
-  if (!principal && !endUser) return { headers: {}, release: () => {} };
+  if (!principal && !endUser) return { headers: {}, release: () => {}, settled: () => {} };
   if (windowEnded(principal, new Date())) await deps.windows.sweep();
   let reservation: Reservation = { release: () => {} };
   if (!deps.isFree(group)) {
@@ -120,6 +133,10 @@ export async function admitCall(
     release(usage) {
       reservation.release();
       void admission.lease.release(usage);
+    },
+    settled: () => {
+      const soft = softBudgetsFor(principal);
+      if (soft.length > 0) void deps.budgets.noteSoftBudgets(soft).catch(() => {});
     },
   };
 }

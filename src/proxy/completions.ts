@@ -140,6 +140,7 @@ export function createCompletionHandler(deps: CompletionDeps) {
       router.recordTokens(upstream.deployment.id, final.total_tokens);
       admitted.release(final);
       settle.success(upstream, routed.attemptedRetries, final, usage === null, responseId(out), null, deps.storePrompts ? parsedOrText(out) : undefined);
+      admitted.settled();
       return new Response(out, { status: 200, headers: { "content-type": "application/json", ...headers } });
     }
 
@@ -163,6 +164,7 @@ export function createCompletionHandler(deps: CompletionDeps) {
       const failure = end.outcome === "client_aborted" ? "Client disconnected mid-stream." : end.outcome === "upstream_error" ? end.message : (streamError as UpstreamError | null)?.message;
       if (failure) settle.failure(upstream, failure, end.outcome === "client_aborted" ? CLIENT_CLOSED : 502, routed.attemptedRetries, final, reported === null, firstByteAt);
       else settle.success(upstream, routed.attemptedRetries, final, reported === null, null, firstByteAt);
+      admitted.settled();
     };
     // With usage reported (the normal case) the call settles synchronously, before the
     // stream's end reaches the client; counting tokens locally takes a moment longer.

@@ -26,6 +26,13 @@ export interface BudgetLimit {
   message: (spend: number) => string;
 }
 
+/** A soft budget: crossing it is recorded (logged once per window), never refused. */
+export interface SoftBudget {
+  entity: SpendEntity;
+  id: string;
+  softBudget: number;
+}
+
 export interface Reservation {
   /** Returns the reserved amount; the real cost arrives through the ledger. Idempotent. */
   release(): void;
@@ -43,6 +50,8 @@ export class BudgetGuard {
   private readonly bases: SpendIncrements = emptyIncrements();
   private readonly reserved: SpendIncrements = emptyIncrements();
   private readonly loading = new Map<string, Promise<void>>();
+  /** Entities whose soft budget crossing was already recorded in this window. */
+  private readonly softCrossed = new Set<string>();
 
   constructor(private readonly options: BudgetGuardOptions) {}
 
@@ -99,6 +108,25 @@ export class BudgetGuard {
   /** A budget window closed (budget_duration): the entity starts again from zero. */
   resetBase(entity: SpendEntity, id: string): void {
     this.bases[entity].set(id, 0);
+    this.softCrossed.delete(`${entity}\u0000${id}`);
+  }
+
+  /**
+   * After a call settled: records (once per window) each soft budget its spend has now
+   * reached, as a `soft_budget_crossed` warning; nothing is refused.
+   */
+  async noteSoftBudgets(softBudgets: readonly SoftBudget[]): Promise<void> {
+    const open = softBudgets.filter(({ entity, id }) => !this.softCrossed.has(`${entity}\u0000${id}`));
+    if (open.length === 0) return;
+    await Promise.all(open.filter(({ entity, id }) => !this.bases[entity].has(id)).map(({ entity, id }) => this.loadBase(entity, id)));
+    for (const { entity, id, softBudget } of open) {
+      const key = `${entity}\u0000${id}`;
+      if (this.softCrossed.has(key)) continue;
+      const spend = this.spendOf(entity, id);
+      if (spend < softBudget) continue;
+      this.softCrossed.add(key);
+      this.options.log.warn("soft_budget_crossed", { entity, id, spend: round(spend), soft_budget: softBudget });
+    }
   }
 
   private async ensureBases(limits: readonly BudgetLimit[]): Promise<void> {

@@ -14,7 +14,7 @@ import type { Config } from "../../src/config/index.ts";
 import { type Database, openDatabase } from "../../src/db/database.ts";
 import { createStore, type Store } from "../../src/db/store/index.ts";
 import type { LimitStore } from "../../src/limits/index.ts";
-import { silentLogger } from "../../src/log.ts";
+import { type Logger, silentLogger } from "../../src/log.ts";
 import type { LiveSpend } from "../../src/management/live-spend.ts";
 import type { SpendRecorder } from "../../src/spend/settlement.ts";
 import { createTestDatabase, type Dialect, postgresAvailable, type TestDatabase } from "./databases.ts";
@@ -38,6 +38,8 @@ export interface HarnessOptions {
   liveSpend?: LiveSpend;
   /** Rate-limit counters (default: in memory). */
   limitStore?: LimitStore;
+  /** Where the app logs (default: nowhere). */
+  log?: Logger;
   /** Share another harness's database (a second instance); the owner drops it. */
   shareDatabaseOf?: Harness;
 }
@@ -65,7 +67,7 @@ export class Harness {
       config,
       store,
       masterKey: options.masterKey === undefined ? MASTER_KEY : options.masterKey,
-      log: silentLogger,
+      log: options.log ?? silentLogger,
       env: options.env ?? {},
       spend: options.spend,
       liveSpend: options.liveSpend,

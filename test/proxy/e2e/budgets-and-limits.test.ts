@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Config } from "../../../src/config/index.ts";
+import { createLogger } from "../../../src/log.ts";
 import { describeStores, type Harness } from "../../support/harness.ts";
 import { createKey, createUser, expectError, insertTeam, uniqueId } from "../../support/management.ts";
 import { completionTokens, type MockOpenAI, promptTokens, startMockOpenAI } from "../../support/mock-openai.ts";
@@ -254,4 +255,23 @@ describeStores(
     });
   },
   () => ({ config: { ...config(), general_settings: { store_prompts_in_spend_logs: true } } }),
+);
+
+const logged: string[] = [];
+
+describeStores(
+  "soft budgets",
+  (h) => {
+    test("crossing a key's or team's soft budget is recorded once, and calls keep going", async () => {
+      const teamId = uniqueId("team");
+      await h().post("/team/new", { team_id: teamId, soft_budget: costOf(10) * 1.5 });
+      const { key, token } = await createKey(h(), { team_id: teamId, soft_budget: costOf(10) * 0.5 });
+      for (let i = 0; i < 3; i++) expect((await call(h(), key)).status).toBe(200);
+      await Bun.sleep(50); // the check runs after the call settled
+      const crossings = logged.filter((line) => line.includes("soft_budget_crossed"));
+      expect(crossings.filter((line) => line.includes(token))).toHaveLength(1);
+      expect(crossings.filter((line) => line.includes(teamId))).toHaveLength(1);
+    });
+  },
+  () => ({ config: config(), log: createLogger({ level: "warn", json: true, write: (line) => logged.push(line) }) }),
 );
