@@ -22,6 +22,7 @@ import { createCustomerService } from "./management/customers/service.ts";
 import { managementGuard } from "./management/guard.ts";
 import { createKeyListing } from "./management/keys/listing.ts";
 import { keyRoutes } from "./management/keys/routes.ts";
+import { createKeyGeneratePolicy } from "./management/keys/generate-policy.ts";
 import { createKeyService } from "./management/keys/service.ts";
 import { type LiveSpend, ledgerLiveSpend, NO_LIVE_SPEND } from "./management/live-spend.ts";
 import { createTeamListing } from "./management/teams/listing.ts";
@@ -125,6 +126,7 @@ export function createApp(options: AppOptions) {
     store,
     invalidate,
     liveSpend,
+    policy: createKeyGeneratePolicy(litellm),
     timeZone,
     defaultGracePeriod: env.LITELLM_KEY_ROTATION_GRACE_PERIOD || null,
     now: options.now,

@@ -14,6 +14,7 @@ import { badRequest, forbidden, notFound } from "../../errors.ts";
 import { addDuration } from "../../util/duration.ts";
 import { ownsKey, requireAdmin, requireWriter } from "../access.ts";
 import { durationField, keyColumns } from "./fields.ts";
+import type { KeyGeneratePolicy } from "./generate-policy.ts";
 import type { GenerateKeyRequest, RegenerateKeyRequest, UpdateKeyRequest } from "./model.ts";
 import { presentKey, presentKeyInfo } from "./present.ts";
 
@@ -22,6 +23,8 @@ export interface KeyServiceOptions {
   invalidate: AuthInvalidator;
   /** Adds spend not yet flushed to the database. */
   liveSpend: LiveSpend;
+  /** Config defaults, upper bounds and who may mint keys. */
+  policy: KeyGeneratePolicy;
   /** IANA zone that budget resets align to (`litellm_settings.timezone`). */
   timeZone: string;
   /** Default regenerate grace period (`LITELLM_KEY_ROTATION_GRACE_PERIOD`). */
@@ -130,6 +133,9 @@ export function createKeyService(options: KeyServiceOptions) {
         }
         req = { ...req, user_id: principal.userId };
       }
+      const membership = req.team_id && principal.userId ? await store.getTeamMember(req.team_id, principal.userId) : null;
+      options.policy.checkCaller(principal, req, membership);
+      req = options.policy.apply(req);
       await checkReferences(principal, req);
       await assertAliasFree(req.key_alias);
       const { plaintext, row, budget } = await this.prepareKey(principal, req);
