@@ -22,6 +22,7 @@ import { createCustomerService } from "./management/customers/service.ts";
 import { managementGuard } from "./management/guard.ts";
 import { createKeyListing } from "./management/keys/listing.ts";
 import { keyRoutes } from "./management/keys/routes.ts";
+import { NO_HOOKS, type OperatorHooks } from "./hooks/types.ts";
 import { createKeyGeneratePolicy } from "./management/keys/generate-policy.ts";
 import { createKeyService } from "./management/keys/service.ts";
 import { type LiveSpend, ledgerLiveSpend, NO_LIVE_SPEND } from "./management/live-spend.ts";
@@ -54,6 +55,8 @@ export interface AppOptions {
   configDir?: string;
   /** Rate-limit counters; default in memory, or Redis when configured. */
   limitStore?: LimitStore;
+  /** Operator hooks loaded from the config (see src/hooks). */
+  hooks?: OperatorHooks;
   /** Spend not yet flushed to the DB, shown by the team and customer routes; none by default. */
   liveSpend?: LiveSpend;
   env?: Record<string, string | undefined>;
@@ -127,6 +130,7 @@ export function createApp(options: AppOptions) {
     invalidate,
     liveSpend,
     policy: createKeyGeneratePolicy(litellm),
+    hooks: options.hooks ?? NO_HOOKS,
     timeZone,
     defaultGracePeriod: env.LITELLM_KEY_ROTATION_GRACE_PERIOD || null,
     now: options.now,

@@ -9,6 +9,7 @@ import { createApp } from "./app.ts";
 import { ConfigError, loadConfig, resolveSettings } from "./config/index.ts";
 import { openDatabase } from "./db/database.ts";
 import { createStore } from "./db/store/index.ts";
+import { loadOperatorHooks } from "./hooks/index.ts";
 import { createLogger } from "./log.ts";
 import { VERSION } from "./version.ts";
 
@@ -67,11 +68,12 @@ async function main(argv: string[]): Promise<number> {
   const log = createLogger({ json: config.litellm_settings?.json_logs === true || process.env.JSON_LOGS === "true" });
   const settings = resolveSettings(config, { config: values.config, port: values.port, host: values.host, db: values.db, noMigrate: values["no-migrate"] }, process.env);
 
+  const hooks = await loadOperatorHooks(config, settings.configDir, process.env);
   const database = openDatabase({ databaseUrl: settings.databaseUrl, sqlitePath: settings.sqlitePath, poolSize: config.general_settings?.database_connection_pool_limit });
   if (settings.migrate) await database.migrate();
   const store = createStore(database);
   const journalDir = process.env.TOLLGATE_JOURNAL_DIR || (settings.databaseUrl ? "./tollgate-journal" : `${settings.sqlitePath}.journal`);
-  const { app, start } = createApp({ config, store, masterKey: settings.masterKey, log, journalDir, configDir: settings.configDir });
+  const { app, start } = createApp({ config, store, masterKey: settings.masterKey, log, journalDir, configDir: settings.configDir, hooks });
   const stopBackground = await start();
   app.listen({ port: settings.port, hostname: settings.host, maxRequestBodySize: 64 * 1024 * 1024 });
 

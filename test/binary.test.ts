@@ -20,6 +20,9 @@ const CONFIG = `general_settings:\n  master_key: ${MASTER_KEY}\nmodel_list:\n  -
 
 type Child = ReturnType<typeof spawnBinary>;
 
+/** CONFIG with one more line under general_settings. */
+const withGeneralSetting = (line: string) => CONFIG.replace("general_settings:\n", `general_settings:\n  ${line}\n`);
+
 let dir = "";
 let binary = "";
 const children = new Set<Child>();
@@ -79,8 +82,8 @@ interface Server {
 }
 
 /** Starts the server and waits for its "listening on" line to learn the real port. */
-async function startServer(env: Record<string, string> = {}): Promise<Server> {
-  const child = spawnBinary(["--config", "config.yaml", "--host", "127.0.0.1", "--port", "0", "--db", "./state.db"], env);
+async function startServer(env: Record<string, string> = {}, configFile = "config.yaml", dbFile = "./state.db"): Promise<Server> {
+  const child = spawnBinary(["--config", configFile, "--host", "127.0.0.1", "--port", "0", "--db", dbFile], env);
   let log = "";
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no "listening on" line within 15 s:\n${log}`)), 15_000);
@@ -201,6 +204,30 @@ describe("compiled binary: serving on SQLite from an empty directory", () => {
 
     await stopGracefully(server);
   }, 30_000);
+});
+
+describe("compiled binary: operator hooks next to the config, no rebuild", () => {
+  test("custom_key_generate from a .ts file beside config.yaml decides which keys are made", async () => {
+    copyFileSync(join(ROOT, "examples", "hooks", "custom_key_generate.ts"), join(dir, "custom_key_generate.ts"));
+    copyFileSync(join(ROOT, "examples", "hooks", "tollgate-hooks.d.ts"), join(dir, "tollgate-hooks.d.ts"));
+    writeFileSync(join(dir, "hooks.yaml"), withGeneralSetting("custom_key_generate: custom_key_generate.custom_generate_key_fn"));
+    const server = await startServer({}, "hooks.yaml", "./hooks.db");
+
+    const refused = await call(server, "POST", "/key/generate", {});
+    expect(refused.status).toBe(403);
+    expect((refused.body as { error: { message: string } }).error.message).toBe("This violates LiteLLM Proxy Rules. No team id provided.");
+    expect((await call(server, "POST", "/team/new", { team_id: "litellm-core-infra@gmail.com" })).status).toBe(200);
+    expect((await call(server, "POST", "/key/generate", { team_id: "litellm-core-infra@gmail.com" })).status).toBe(200);
+    await stopGracefully(server);
+  }, 30_000);
+
+  test("a hook file that is missing stops start-up with its name", async () => {
+    writeFileSync(join(dir, "missing-hook.yaml"), withGeneralSetting("custom_key_generate: nowhere.fn"));
+    const { code, stderr } = await runToExit(["--config", "missing-hook.yaml", "--db", "./missing.db"]);
+    expect(code).toBe(1);
+    expect(stderr).toContain("general_settings.custom_key_generate");
+    expect(stderr).toContain("nowhere.ts");
+  });
 });
 
 describe("compiled binary: serving on Postgres (DATABASE_URL)", () => {

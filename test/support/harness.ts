@@ -13,6 +13,7 @@ import { createApp } from "../../src/app.ts";
 import type { Config } from "../../src/config/index.ts";
 import { type Database, openDatabase } from "../../src/db/database.ts";
 import { createStore, type Store } from "../../src/db/store/index.ts";
+import type { OperatorHooks } from "../../src/hooks/types.ts";
 import type { LimitStore } from "../../src/limits/index.ts";
 import { type Logger, silentLogger } from "../../src/log.ts";
 import type { LiveSpend } from "../../src/management/live-spend.ts";
@@ -40,6 +41,8 @@ export interface HarnessOptions {
   limitStore?: LimitStore;
   /** Where the app logs (default: nowhere). */
   log?: Logger;
+  /** Operator hooks (see src/hooks). */
+  hooks?: OperatorHooks;
   /** Share another harness's database (a second instance); the owner drops it. */
   shareDatabaseOf?: Harness;
 }
@@ -73,6 +76,7 @@ export class Harness {
       liveSpend: options.liveSpend,
       journalDir,
       limitStore: options.limitStore,
+      hooks: options.hooks,
     });
     const stopBackground = await start();
     app.listen({ port: 0, hostname: "127.0.0.1" });
@@ -121,13 +125,13 @@ export class Harness {
  * `options` may be a function, called in `beforeAll`, for configs that depend on something
  * started by an earlier hook (e.g. a mock upstream's URL).
  */
-export function describeStores(title: string, suite: (h: () => Harness) => void, options: HarnessOptions | (() => HarnessOptions) = {}): void {
+export function describeStores(title: string, suite: (h: () => Harness) => void, options: HarnessOptions | (() => HarnessOptions | Promise<HarnessOptions>) = {}): void {
   for (const dialect of ["sqlite", "postgres"] as const) {
     const run = dialect === "postgres" && !postgresAvailable ? describe.skip : describe;
     run(`${title} [${dialect}]`, () => {
       let harness: Harness | undefined;
       beforeAll(async () => {
-        harness = await Harness.start(dialect, typeof options === "function" ? options() : options);
+        harness = await Harness.start(dialect, typeof options === "function" ? await options() : options);
       });
       afterAll(async () => {
         await harness?.stop();

@@ -10,7 +10,9 @@ import { canReadAll, isAdmin } from "../../auth/roles.ts";
 import { isUniqueViolation } from "../../db/database.ts";
 import type { BudgetRow, KeyRow, NewBudgetRow, NewKeyRow } from "../../db/rows.ts";
 import type { Store } from "../../db/store/index.ts";
-import { badRequest, forbidden, notFound } from "../../errors.ts";
+import { ApiError, badRequest, forbidden, notFound } from "../../errors.ts";
+import { HookTimeoutError, withHookTimeout } from "../../hooks/load.ts";
+import type { CustomKeyGenerate, KeyGenerateDecision, OperatorHooks } from "../../hooks/types.ts";
 import { addDuration } from "../../util/duration.ts";
 import { ownsKey, requireAdmin, requireWriter } from "../access.ts";
 import { durationField, keyColumns } from "./fields.ts";
@@ -25,6 +27,8 @@ export interface KeyServiceOptions {
   liveSpend: LiveSpend;
   /** Config defaults, upper bounds and who may mint keys. */
   policy: KeyGeneratePolicy;
+  /** `general_settings.custom_key_generate` (may veto a key before anything is stored) and its deadline. */
+  hooks: OperatorHooks;
   /** IANA zone that budget resets align to (`litellm_settings.timezone`). */
   timeZone: string;
   /** Default regenerate grace period (`LITELLM_KEY_ROTATION_GRACE_PERIOD`). */
@@ -52,6 +56,17 @@ export function assertCustomKey(field: string, key: string): void {
 }
 
 export type KeyService = ReturnType<typeof createKeyService>;
+
+/** Runs the operator's veto: refusal → 403 with its message; a failure or a hang → a clear 500. */
+async function askCustomKeyGenerate(hook: CustomKeyGenerate, req: GenerateKeyRequest, timeoutMs: number): Promise<void> {
+  let verdict: KeyGenerateDecision;
+  try {
+    verdict = await withHookTimeout("custom_key_generate", () => hook(structuredClone(req)), timeoutMs);
+  } catch (err) {
+    throw new ApiError("internal", err instanceof HookTimeoutError ? err.message : `custom_key_generate failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (verdict?.decision !== true) throw forbidden(verdict?.message ?? "Key generation was refused by custom_key_generate.");
+}
 
 export function createKeyService(options: KeyServiceOptions) {
   const { store, invalidate, timeZone } = options;
@@ -136,6 +151,7 @@ export function createKeyService(options: KeyServiceOptions) {
       const membership = req.team_id && principal.userId ? await store.getTeamMember(req.team_id, principal.userId) : null;
       options.policy.checkCaller(principal, req, membership);
       req = options.policy.apply(req);
+      if (options.hooks.customKeyGenerate) await askCustomKeyGenerate(options.hooks.customKeyGenerate, req, options.hooks.timeoutMs);
       await checkReferences(principal, req);
       await assertAliasFree(req.key_alias);
       const { plaintext, row, budget } = await this.prepareKey(principal, req);
