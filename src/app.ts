@@ -22,6 +22,7 @@ import { createCustomerService } from "./management/customers/service.ts";
 import { managementGuard } from "./management/guard.ts";
 import { createKeyListing } from "./management/keys/listing.ts";
 import { keyRoutes } from "./management/keys/routes.ts";
+import { createCustomAuthenticator } from "./hooks/custom-auth.ts";
 import { NO_HOOKS, type OperatorHooks } from "./hooks/types.ts";
 import { createKeyGeneratePolicy } from "./management/keys/generate-policy.ts";
 import { createKeyService } from "./management/keys/service.ts";
@@ -92,9 +93,14 @@ export function createApp(options: AppOptions) {
     now: options.now,
   });
   const extractKey = createKeyExtractor(general.litellm_key_header_name ?? null);
-  const guard = managementGuard({ authenticate, extractKey, masterKeyConfigured: options.masterKey !== null });
+  const hooks = options.hooks ?? NO_HOOKS;
+  const customAuth = hooks.customAuth
+    ? createCustomAuthenticator({ hook: hooks.customAuth, runCommonChecks: hooks.customAuthRunCommonChecks, timeoutMs: hooks.timeoutMs })
+    : null;
+  const resolvePrincipal = (request: Request, path: string) => (customAuth ? customAuth(request, extractKey(request.headers)) : authenticate(extractKey(request.headers), path));
+  const guard = managementGuard({ resolve: resolvePrincipal, enabled: options.masterKey !== null || customAuth !== null });
   // Without a master key LiteLLM lets every model call through unauthenticated; so does tollgate.
-  const proxyAuth = async (request: Request, path: string) => (options.masterKey === null ? null : authenticate(extractKey(request.headers), path));
+  const proxyAuth = async (request: Request, path: string) => (options.masterKey === null && !customAuth ? null : resolvePrincipal(request, path));
   const groups = groupDeployments(resolveDeployments(config, env));
   const spending = createSpending({
     config,
@@ -130,7 +136,7 @@ export function createApp(options: AppOptions) {
     invalidate,
     liveSpend,
     policy: createKeyGeneratePolicy(litellm),
-    hooks: options.hooks ?? NO_HOOKS,
+    hooks,
     timeZone,
     defaultGracePeriod: env.LITELLM_KEY_ROTATION_GRACE_PERIOD || null,
     now: options.now,

@@ -221,6 +221,20 @@ describe("compiled binary: operator hooks next to the config, no rebuild", () =>
     await stopGracefully(server);
   }, 30_000);
 
+  test("custom_auth from a .ts file beside config.yaml decides who may call", async () => {
+    copyFileSync(join(ROOT, "examples", "hooks", "custom_auth.ts"), join(dir, "custom_auth.ts"));
+    copyFileSync(join(ROOT, "examples", "hooks", "tollgate-hooks.d.ts"), join(dir, "tollgate-hooks.d.ts"));
+    writeFileSync(join(dir, "auth.yaml"), withGeneralSetting("custom_auth: custom_auth.user_api_key_auth"));
+    const server = await startServer({}, "auth.yaml", "./auth.db");
+    const as = (key: string) => fetch(`${server.url}/key/generate`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: "{}" });
+
+    expect((await as("sk-my-master-key")).status).toBe(200);
+    const refused = await as("sk-anyone-else");
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain("key not accepted by custom_auth");
+    await stopGracefully(server);
+  }, 30_000);
+
   test("a hook file that is missing stops start-up with its name", async () => {
     writeFileSync(join(dir, "missing-hook.yaml"), withGeneralSetting("custom_key_generate: nowhere.fn"));
     const { code, stderr } = await runToExit(["--config", "missing-hook.yaml", "--db", "./missing.db"]);

@@ -28,3 +28,18 @@ export interface KeyGenerateDecision {
   decision: boolean;
   message?: string;
 }
+
+/** What custom_auth returns for an accepted caller. */
+export interface UserAPIKeyAuth {
+  api_key?: string | null;
+  key_alias?: string | null;
+  user_id?: string | null;
+  team_id?: string | null;
+  user_role?: "proxy_admin" | "proxy_admin_viewer" | "internal_user" | "internal_user_viewer" | null;
+  models?: string[] | null;
+  max_budget?: number | null;
+  rpm_limit?: number | null;
+  tpm_limit?: number | null;
+  max_parallel_requests?: number | null;
+  metadata?: Record<string, unknown> | null;
+}

@@ -33,7 +33,8 @@ export function spendApp(h: Harness, options: SpendAppOptions = {}) {
     masterKey: MASTER_KEY,
     adminUserId: "default_user_id",
   });
-  const guard = managementGuard({ authenticate, extractKey: createKeyExtractor(null), masterKeyConfigured: true });
+  const extractKey = createKeyExtractor(null);
+  const guard = managementGuard({ resolve: (request, path) => authenticate(extractKey(request.headers), path), enabled: true });
   const spend = createSpendService({
     store: h.store,
     calculator: createCostCalculator({ priceMap: priceMapOf({}), deployments: [], warn: () => {} }),
