@@ -235,6 +235,22 @@ describe("compiled binary: operator hooks next to the config, no rebuild", () =>
     await stopGracefully(server);
   }, 30_000);
 
+  test("a custom_key_generate that throws, or hangs past TOLLGATE_HOOK_TIMEOUT_MS, is a clear 500 and the server keeps serving", async () => {
+    copyFileSync(join(ROOT, "test", "fixtures", "hooks", "misbehaving.ts"), join(dir, "misbehaving.ts"));
+    for (const [name, expected] of [
+      ["throws", "custom_key_generate failed: the hook's database is down"],
+      ["hangs", "custom_key_generate did not answer within 300 ms"],
+    ] as const) {
+      writeFileSync(join(dir, `${name}.yaml`), withGeneralSetting(`custom_key_generate: misbehaving.${name}`));
+      const server = await startServer({ TOLLGATE_HOOK_TIMEOUT_MS: "300" }, `${name}.yaml`, `./${name}.db`);
+      const res = await call(server, "POST", "/key/generate", {});
+      expect(res.status).toBe(500);
+      expect((res.body as { error: { message: string } }).error.message).toBe(expected);
+      expect((await fetch(`${server.url}/health/liveliness`)).status).toBe(200);
+      await stopGracefully(server);
+    }
+  }, 30_000);
+
   test("a hook file that is missing stops start-up with its name", async () => {
     writeFileSync(join(dir, "missing-hook.yaml"), withGeneralSetting("custom_key_generate: nowhere.fn"));
     const { code, stderr } = await runToExit(["--config", "missing-hook.yaml", "--db", "./missing.db"]);
