@@ -125,7 +125,7 @@ export function createApp(options: AppOptions) {
     config,
     groups,
     authenticate: proxyAuth,
-    admission: { budgets: spending.budgets, windows: spending.windows, limiter: spending.limiter, calculator: spending.calculator, isFree: spending.isFree, customers: customerPolicies },
+    admission: { budgets: spending.budgets, modelBudgets: spending.modelBudgets, windows: spending.windows, limiter: spending.limiter, calculator: spending.calculator, isFree: spending.isFree, customers: customerPolicies },
     spend: spending.recorder ?? discardSpend,
     log,
   });

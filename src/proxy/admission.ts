@@ -8,6 +8,7 @@ import type { Principal } from "../auth/principal.ts";
 import { ApiError } from "../errors.ts";
 import type { LimitCheck, RateLimiter } from "../limits/index.ts";
 import type { BudgetWindows } from "../spend/budget-windows.ts";
+import { modelBudgetFor, type ModelBudgets } from "../spend/model-budgets.ts";
 import type { BudgetGuard, BudgetLimit, Reservation, SoftBudget } from "../spend/budgets.ts";
 import type { CostCalculator } from "../spend/prices/index.ts";
 import type { CustomerPolicies, CustomerPolicy } from "./customers.ts";
@@ -34,6 +35,7 @@ export interface AdmissionDeps {
   isFree: (group: string) => boolean;
   customers: CustomerPolicies;
   windows: BudgetWindows;
+  modelBudgets: ModelBudgets;
 }
 
 /** A budget window of this key, its team or its owner has ended: reset it before judging the call. */
@@ -74,6 +76,18 @@ export function budgetLimitsFor(principal: Principal | null, endUser: EndUser | 
     limits.push({ entity: "users", id: user.user_id, maxBudget: max, message: (s) => `ExceededBudget: User=${user.user_id} over budget. Spend=${s}, Budget=${max}` });
   }
   return limits;
+}
+
+/** The key's `model_max_budget` for this model group: refused once its window's spend reaches the limit. */
+async function checkModelBudget(modelBudgets: ModelBudgets, principal: Principal | null, group: string): Promise<void> {
+  const key = principal?.key;
+  if (!key) return;
+  const budget = modelBudgetFor(key, [group], new Date());
+  if (!budget) return;
+  const spend = await modelBudgets.spendOf(key.token, group, budget.windowStart);
+  if (spend >= budget.limit) {
+    throw new ApiError("budget_exceeded", `LiteLLM Virtual Key: ${key.token}, key_alias: ${key.key_alias}, exceeded budget for model=${budget.model}`);
+  }
 }
 
 /** Soft budgets of the key (its budget row), its team and its owner (personal keys). */
@@ -119,6 +133,7 @@ export async function admitCall(
   if (windowEnded(principal, new Date())) await deps.windows.sweep();
   let reservation: Reservation = { release: () => {} };
   if (!deps.isFree(group)) {
+    await checkModelBudget(deps.modelBudgets, principal, group);
     const estimate = () =>
       deployment ? deps.calculator.estimate({ deploymentId: deployment.id, model: deployment.model, provider: deployment.provider, modelGroup: group, body }).cost : 0;
     reservation = await deps.budgets.admit(budgetLimitsFor(principal, endUser), estimate);

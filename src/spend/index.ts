@@ -10,6 +10,7 @@ import type { Deployment } from "../proxy/types.ts";
 import type { ResetResult } from "../db/store/budget-windows.ts";
 import { createBudgetWindows } from "./budget-windows.ts";
 import { BudgetGuard } from "./budgets.ts";
+import { ModelBudgets } from "./model-budgets.ts";
 import { Journal } from "./journal.ts";
 import { Ledger, type LedgerEntry } from "./ledger.ts";
 import { createCostCalculator, isFreeModel, loadPriceMap, resolvePriceMapPath } from "./prices/index.ts";
@@ -50,6 +51,7 @@ export function createSpending(options: SpendingOptions) {
   const calculator = createCostCalculator({ priceMap, deployments, warn: (m) => log.warn(m) });
 
   let budgets: BudgetGuard | null = null;
+  let modelBudgets: ModelBudgets | null = null;
   const ledger = options.journalDir
     ? new Ledger({
         store,
@@ -57,10 +59,14 @@ export function createSpending(options: SpendingOptions) {
         price: (call) => calculator.cost(call).cost,
         writeSpendLogs: general.disable_spend_logs !== true,
         log,
-        onFlushed: (applied) => budgets?.onFlushed(applied),
+        onFlushed: (applied, keyModels) => {
+          budgets?.onFlushed(applied);
+          modelBudgets?.onFlushed(keyModels);
+        },
       })
     : null;
   budgets = new BudgetGuard({ store, unflushed: (entity, id) => ledger?.unflushed(entity, id) ?? 0, log });
+  modelBudgets = new ModelBudgets(store, (token, group) => ledger?.unflushedKeyModel(token, group) ?? 0);
   const windows = createBudgetWindows({
     store,
     budgets,
@@ -87,6 +93,7 @@ export function createSpending(options: SpendingOptions) {
     calculator,
     ledger,
     budgets,
+    modelBudgets,
     windows,
     limiter,
     recorder: ledger ?? options.recorder,

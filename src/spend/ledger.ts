@@ -34,12 +34,14 @@ export interface LedgerOptions {
   writeSpendLogs: boolean;
   log: Logger;
   /** Called after each committed flush with what it added (budgets re-read their bases). */
-  onFlushed?: (applied: SpendIncrements) => void;
+  onFlushed?: (applied: SpendIncrements, keyModels: ReadonlyMap<string, number>) => void;
 }
 
 export class Ledger implements SpendRecorder {
   private pending: { seq: number; entry: LedgerEntry }[] = [];
   private readonly unflushedSpend: SpendIncrements = emptyIncrements();
+  /** Unflushed spend per key and model group (`token\0group`), for per-model key budgets. */
+  private readonly unflushedKeyModels = new Map<string, number>();
   private flushing: Promise<void> | null = null;
 
   constructor(private readonly options: LedgerOptions) {}
@@ -49,6 +51,13 @@ export class Ledger implements SpendRecorder {
     const seq = this.options.journal.append(entry);
     this.pending.push({ seq, entry });
     forEachIncrement(entry, (entity, id, amount) => add(this.unflushedSpend[entity], id, amount));
+    const keyModel = keyModelOf(entry);
+    if (keyModel) add(this.unflushedKeyModels, keyModel, entry.cost);
+  }
+
+  /** Spend of one key on one model group recorded here but not yet in the spend log. */
+  unflushedKeyModel(token: string, group: string): number {
+    return this.unflushedKeyModels.get(`${token}\u0000${group}`) ?? 0;
   }
 
   /** Spend recorded on this instance but not yet in the database. */
@@ -81,6 +90,8 @@ export class Ledger implements SpendRecorder {
       const entry = revive(data);
       this.pending.push({ seq, entry });
       forEachIncrement(entry, (entity, id, amount) => add(this.unflushedSpend[entity], id, amount));
+      const keyModel = keyModelOf(entry);
+      if (keyModel) add(this.unflushedKeyModels, keyModel, entry.cost);
     }
     if (missing.length > 0) await this.flush();
     else journal.discard(journal.sealedSegments());
@@ -96,9 +107,12 @@ export class Ledger implements SpendRecorder {
     // Every sealed segment holds only entries of this batch or already applied ones.
     const segments = journal.sealedSegments();
     const increments = emptyIncrements();
+    const keyModels = new Map<string, number>();
     const logs: NewSpendLogRow[] = [];
     for (const { entry } of batch) {
       forEachIncrement(entry, (entity, id, amount) => add(increments[entity], id, amount));
+      const keyModel = keyModelOf(entry);
+      if (keyModel) add(keyModels, keyModel, entry.cost);
       if (this.options.writeSpendLogs) logs.push(spendLogRow(entry));
     }
     const seq = batch[batch.length - 1]!.seq;
@@ -113,7 +127,8 @@ export class Ledger implements SpendRecorder {
     for (const entity of Object.keys(increments) as SpendEntity[]) {
       for (const [id, amount] of increments[entity]) add(this.unflushedSpend[entity], id, -amount, true);
     }
-    this.options.onFlushed?.(increments);
+    for (const [id, amount] of keyModels) add(this.unflushedKeyModels, id, -amount, true);
+    this.options.onFlushed?.(increments, keyModels);
   }
 }
 
@@ -133,6 +148,10 @@ function forEachIncrement(entry: LedgerEntry, apply: (entity: SpendEntity, id: s
   if (call.team_id) apply("teams", call.team_id, cost);
   if (call.team_id && call.user_id) apply("members", memberKey(call.team_id, call.user_id), cost);
   if (call.end_user) apply("customers", call.end_user, cost);
+}
+
+function keyModelOf({ call, cost }: LedgerEntry): string | null {
+  return cost !== 0 && call.api_key ? `${call.api_key}\u0000${call.model_group}` : null;
 }
 
 function revive(entry: LedgerEntry): LedgerEntry {

@@ -10,6 +10,7 @@ export interface SpendLogFilter {
   /** Internal user id of the key owner. */
   user?: string;
   request_id?: string;
+  model_group?: string;
   team_id?: string;
   end_user?: string;
   /** Inclusive lower bound of `start_time`. */
@@ -21,7 +22,7 @@ export interface SpendLogFilter {
 }
 
 /** What spend can be grouped by. `day` is the UTC calendar day of `start_time`, as `YYYY-MM-DD`. */
-export type SpendDimension = "day" | "api_key" | "user" | "model" | "team_id" | "end_user";
+export type SpendDimension = "day" | "api_key" | "user" | "model" | "model_group" | "team_id" | "end_user";
 
 /** One group: its dimension values, and the sums over its rows (spend in USD). */
 export type SpendGroup<D extends SpendDimension> = { [K in D]: string | null } & {
@@ -68,6 +69,7 @@ export function createSpendReportStore(database: Database): SpendReportStore {
     if (f.request_id !== undefined) parts.push(eq(sl.request_id, f.request_id));
     if (f.team_id !== undefined) parts.push(eq(sl.team_id, f.team_id));
     if (f.end_user !== undefined) parts.push(eq(sl.end_user, f.end_user));
+    if (f.model_group !== undefined) parts.push(eq(sl.model_group, f.model_group));
     if (f.from !== undefined) parts.push(gte(sl.start_time, f.from));
     if (f.to !== undefined) parts.push(lt(sl.start_time, f.to));
     for (const column of f.present ?? []) parts.push(and(isNotNull(sl[column]), ne(sl[column], ""))!);

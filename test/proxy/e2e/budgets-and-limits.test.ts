@@ -160,6 +160,20 @@ describeStores(
       expect((await h().store.getKey(token))?.budget_reset_at?.getTime()).toBeGreaterThan(resetAt);
     });
 
+    test("model_max_budget: a key is refused one model once its spend there reaches the limit, and keeps the others", async () => {
+      const { key, token } = await createKey(h(), { key_alias: uniqueId("per-model"), model_max_budget: { priced: { budget_limit: costOf(10) * 2, time_period: "30d" } } });
+      expect((await call(h(), key)).status).toBe(200);
+      expect((await call(h(), key)).status).toBe(200);
+      const refused = await call(h(), key);
+      expectError(refused, { status: 400, type: "budget_exceeded" });
+      expect(refused.body.error.message).toStartWith(`LiteLLM Virtual Key: ${token}, key_alias: per-model-`);
+      expect(refused.body.error.message).toEndWith("exceeded budget for model=priced");
+      expect((await call(h(), key, 10, "free")).status).toBe(200);
+
+      await Bun.sleep(1_300); // after a flush the spend comes from the spend log: still refused
+      expectError(await call(h(), key), { status: 400, type: "budget_exceeded" });
+    });
+
     test("models priced at exactly 0 skip budget checks", async () => {
       const key = (await createKey(h(), { max_budget: 0 })).key;
       expect((await call(h(), key, 10, "free")).status).toBe(200);
