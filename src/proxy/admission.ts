@@ -38,10 +38,15 @@ export interface AdmissionDeps {
   modelBudgets: ModelBudgets;
 }
 
-/** A budget window of this key, its team or its owner has ended: reset it before judging the call. */
-function windowEnded(principal: Principal | null, now: Date): boolean {
+/** A budget window of this key, its team, its owner or the end user has ended: reset it before judging the call. */
+function windowEnded(principal: Principal | null, endUser: EndUser | null, now: Date): boolean {
   const ended = (at: Date | null | undefined) => at != null && at <= now;
-  return ended(principal?.key?.budget_reset_at) || ended(principal?.team?.budget_reset_at) || ended(principal?.user?.budget_reset_at);
+  return (
+    ended(principal?.key?.budget_reset_at) ||
+    ended(principal?.team?.budget_reset_at) ||
+    ended(principal?.user?.budget_reset_at) ||
+    ended(endUser?.policy.budgetResetAt)
+  );
 }
 
 export function budgetLimitsFor(principal: Principal | null, endUser: EndUser | null): BudgetLimit[] {
@@ -130,7 +135,7 @@ export async function admitCall(
   const endUser = call.endUserId ? { id: call.endUserId, policy: await deps.customers.policy(call.endUserId) } : null;
   if (endUser?.policy.blocked) throw new ApiError("bad_request", `User blocked from making LLM API Calls. User=${endUser.id}`, { param: "user" });
   if (!principal && !endUser) return { headers: {}, release: () => {}, settled: () => {} };
-  if (windowEnded(principal, new Date())) await deps.windows.sweep();
+  if (windowEnded(principal, endUser, new Date())) await deps.windows.sweep();
   let reservation: Reservation = { release: () => {} };
   if (!deps.isFree(group)) {
     await checkModelBudget(deps.modelBudgets, principal, group);

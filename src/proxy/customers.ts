@@ -10,6 +10,8 @@ import type { Store } from "../db/store/index.ts";
 export interface CustomerPolicy {
   blocked: boolean;
   maxBudget: number | null;
+  /** When the binding budget row's window ends (its spend then restarts from 0). */
+  budgetResetAt: Date | null;
   rpm: number | null;
   tpm: number | null;
   maxParallel: number | null;
@@ -30,6 +32,7 @@ export function createCustomerPolicies(store: Pick<Store, "getCustomer" | "getBu
   const fromBudget = (blocked: boolean, budget: BudgetRow | null, fallbackMax: number | null): CustomerPolicy => ({
     blocked,
     maxBudget: budget?.max_budget ?? fallbackMax,
+    budgetResetAt: budget?.budget_reset_at ?? null,
     rpm: budget?.rpm_limit ?? null,
     tpm: budget?.tpm_limit ?? null,
     maxParallel: budget?.max_parallel_requests ?? null,

@@ -19,6 +19,8 @@ export interface BudgetWindowOptions {
   /** Drops cached rows whose spend and reset time just changed. */
   onReset: (result: ResetResult) => void;
   timeZone: string;
+  /** `max_end_user_budget_id`: resetting it resets every customer without a budget of its own. */
+  defaultCustomerBudgetId: string | null;
   log: Logger;
   now?: () => Date;
 }
@@ -34,7 +36,8 @@ export function createBudgetWindows(options: BudgetWindowOptions) {
     await options.flush();
     let count = 0;
     for (const entry of due) {
-      const result = await options.store.resetBudgetWindow(entry, at, nextReset(entry, at));
+      const unlinkedCustomers = entry.kind === "budgets" && entry.id === options.defaultCustomerBudgetId;
+      const result = await options.store.resetBudgetWindow(entry, at, nextReset(entry, at), { unlinkedCustomers });
       restart(result);
       count += 1;
     }

@@ -75,6 +75,7 @@ export function createSpending(options: SpendingOptions) {
     },
     onReset: options.onBudgetReset,
     timeZone: config.litellm_settings?.timezone ?? "UTC",
+    defaultCustomerBudgetId: config.litellm_settings?.max_end_user_budget_id ?? null,
     log,
   });
 

@@ -1,4 +1,4 @@
-import { type AnyColumn, and, eq, isNotNull, lte } from "drizzle-orm";
+import { type AnyColumn, and, eq, isNotNull, isNull, lte, or } from "drizzle-orm";
 import type { Database } from "../database.ts";
 
 /** An entity (or budget row) whose budget window has ended. */
@@ -26,7 +26,7 @@ export interface BudgetWindowStore {
    * membership and customer linked to a budget row. Only while still due, so two
    * instances sweeping at once reset a window once.
    */
-  resetBudgetWindow(due: DueReset, now: Date, nextResetAt: Date): Promise<ResetResult>;
+  resetBudgetWindow(due: DueReset, now: Date, nextResetAt: Date, options?: { unlinkedCustomers?: boolean }): Promise<ResetResult>;
 }
 
 export function createBudgetWindowStore(database: Database): BudgetWindowStore {
@@ -45,7 +45,7 @@ export function createBudgetWindowStore(database: Database): BudgetWindowStore {
       return lists.flat();
     },
 
-    resetBudgetWindow(due, now, nextResetAt) {
+    resetBudgetWindow(due, now, nextResetAt, options = {}) {
       return database.transaction(async (tx) => {
         const result: ResetResult = { keys: [], users: [], teams: [], members: [], customers: [] };
         const fresh = { spend: 0, budget_reset_at: nextResetAt };
@@ -67,7 +67,9 @@ export function createBudgetWindowStore(database: Database): BudgetWindowStore {
               .returning({ id: t.budgets.budget_id });
             if (moved.length === 0) break;
             const members = await tx.update(t.teamMembers).set({ spend: 0 }).where(eq(t.teamMembers.budget_id, due.id)).returning({ team: t.teamMembers.team_id, user: t.teamMembers.user_id });
-            const customers = await tx.update(t.customers).set({ spend: 0 }).where(eq(t.customers.budget_id, due.id)).returning({ id: t.customers.user_id });
+            // The default end-user budget binds every customer without a budget of its own.
+            const linked = options.unlinkedCustomers ? or(eq(t.customers.budget_id, due.id), isNull(t.customers.budget_id)) : eq(t.customers.budget_id, due.id);
+            const customers = await tx.update(t.customers).set({ spend: 0 }).where(linked).returning({ id: t.customers.user_id });
             result.members = members.map((m) => `${m.team}\u0000${m.user}`);
             result.customers = customers.map((c) => c.id);
             break;

@@ -289,3 +289,25 @@ describeStores(
   },
   () => ({ config: config(), log: createLogger({ level: "warn", json: true, write: (line) => logged.push(line) }) }),
 );
+
+describeStores(
+  "the default end-user budget (max_end_user_budget_id)",
+  (h) => {
+    test("binds end users without a budget of their own, and its window resets their spend", async () => {
+      const created = await h().post("/budget/new", { budget_id: "end-user-default", max_budget: costOf(10), budget_duration: "2s" });
+      expect(created.status).toBe(200);
+      const { key } = await createKey(h(), {});
+      const customer = uniqueId("customer");
+      const asCustomer = () => chat(h(), key, "priced", { body: { max_tokens: 10, user: customer } });
+
+      expect((await asCustomer()).status).toBe(200);
+      expectError(await asCustomer(), { status: 400, type: "budget_exceeded" });
+
+      await Bun.sleep(1_300); // the call's spend reaches the database (the customer row is created)
+      const resetAt = Date.parse((await h().post("/budget/info", { budgets: ["end-user-default"] })).body[0].budget_reset_at);
+      await Bun.sleep(Math.max(0, resetAt - Date.now()) + 50);
+      expect((await asCustomer()).status).toBe(200);
+    }, 8_000);
+  },
+  () => ({ config: { ...config(), litellm_settings: { max_end_user_budget_id: "end-user-default" } } }),
+);
