@@ -201,3 +201,20 @@ describeStores("/budget/delete", (h) => {
     expect(await h().store.getBudget(id)).not.toBeNull();
   });
 });
+
+describeStores("/budget/settings", (h) => {
+  test("describes every field with its stored value; unknown ids are 404; plain users 403", async () => {
+    const id = uniqueId("budget");
+    await h().post("/budget/new", { budget_id: id, max_budget: 7, rpm_limit: 30 });
+    const res = await h().get(`/budget/settings?budget_id=${id}`);
+    expect(res.status).toBe(200);
+    const byName = Object.fromEntries((res.body as { field_name: string; field_value: unknown }[]).map((f) => [f.field_name, f]));
+    expect(byName.max_budget).toMatchObject({ field_type: "float", field_value: 7, stored_in_db: true });
+    expect(byName.rpm_limit).toMatchObject({ field_type: "int", field_value: 30 });
+    expect(byName.budget_duration).toMatchObject({ field_value: null });
+
+    expectError(await h().get("/budget/settings?budget_id=no-such-budget"), { status: 404, type: "not_found_error" });
+    const user = await createUser(h());
+    expectError(await h().get(`/budget/settings?budget_id=${id}`, user.key), { status: 403, type: "auth_error" });
+  });
+});

@@ -522,3 +522,16 @@ describeStores("admin viewers and teams", (h) => {
     expect(await h().store.getTeamMember(team.team_id, target)).toBeNull();
   });
 });
+
+describeStores("/v2/team/list", (h) => {
+  test("pages through the same teams as /team/list", async () => {
+    const prefix = uniqueId("paged");
+    for (let i = 0; i < 3; i++) await h().post("/team/new", { team_id: `${prefix}-${i}`, team_alias: `${prefix}-${i}` });
+    const all = (await h().get("/team/list")).body as { team_id: string }[];
+    const first = await h().get("/v2/team/list?page=1&page_size=2");
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ total: all.length, page: 1, page_size: 2, total_pages: Math.ceil(all.length / 2) });
+    expect(first.body.teams.map((t: { team_id: string }) => t.team_id)).toEqual(all.slice(0, 2).map((t) => t.team_id));
+    expect((await h().get("/v2/team/list?page_size=500")).status).toBe(422);
+  });
+});

@@ -1,7 +1,8 @@
 /** /budget/* routes: HTTP shapes only; the logic lives in service.ts. */
-import { Elysia } from "elysia";
+import { Elysia, t } from "elysia";
 import { doc } from "../docs.ts";
 import type { managementGuard } from "../guard.ts";
+import { Id } from "../schema-parts.ts";
 import { BudgetBody, BudgetInfoBody, DeleteBudgetBody } from "./model.ts";
 import type { BudgetService } from "./service.ts";
 
@@ -24,6 +25,10 @@ export function budgetRoutes({ guard, budgets }: BudgetRoutesDeps) {
     .post("/budget/info", ({ principal, body }) => budgets.info(principal, body.budgets), {
       body: BudgetInfoBody,
       detail: doc("Budgets by id (admins and admin viewers)"),
+    })
+    .get("/budget/settings", ({ principal, query }) => budgets.settings(principal, query.budget_id), {
+      query: t.Object({ budget_id: Id }),
+      detail: doc("A budget's fields, for a settings screen (admins and admin viewers)"),
     })
     .get("/budget/list", ({ principal }) => budgets.list(principal), {
       detail: doc("Every budget (admins and admin viewers)"),

@@ -24,6 +24,16 @@ export interface BudgetServiceOptions {
 
 export type BudgetService = ReturnType<typeof createBudgetService>;
 
+const BUDGET_SETTINGS = [
+  ["max_budget", "float", "Spend in USD at which calls are refused"],
+  ["soft_budget", "float", "Spend in USD at which a crossing is recorded (never refused)"],
+  ["max_parallel_requests", "int", "Calls in flight at once"],
+  ["tpm_limit", "int", "Tokens per minute"],
+  ["rpm_limit", "int", "Requests per minute"],
+  ["budget_duration", "str", "Window after which spend restarts from 0 (e.g. 1d, 7d, 1mo)"],
+  ["budget_reset_at", "datetime", "When the current window ends"],
+] as const;
+
 export function createBudgetService(options: BudgetServiceOptions) {
   const { store, timeZone } = options;
   const now = options.now ?? (() => new Date());
@@ -66,6 +76,24 @@ export function createBudgetService(options: BudgetServiceOptions) {
       requireReadAll(principal, "/budget/info");
       if (budgetIds.length === 0) throw badRequest("Specify list of budget id's to query. Passed in=[]", "budgets");
       return store.getBudgets([...new Set(budgetIds)]);
+    },
+
+    /**
+     * The budget's fields described for a settings screen (LiteLLM's /budget/settings):
+     * name, type, description, the stored value and the default.
+     */
+    async settings(principal: Principal, budgetId: string) {
+      requireReadAll(principal, "/budget/settings");
+      const row = await store.getBudget(budgetId);
+      if (!row) throw notFound(`Budget not found: budget_id=${budgetId}`, "budget_id");
+      return BUDGET_SETTINGS.map(([field_name, field_type, field_description]) => ({
+        field_name,
+        field_type,
+        field_description,
+        field_value: row[field_name],
+        stored_in_db: true,
+        field_default_value: null,
+      }));
     },
 
     async list(principal: Principal) {

@@ -7,6 +7,7 @@ import { canReadAll } from "../../auth/roles.ts";
 import type { Store } from "../../db/store/index.ts";
 import { ApiError, forbidden } from "../../errors.ts";
 import { presentKey } from "../keys/present.ts";
+import { paging } from "../paging.ts";
 import type { TeamLookup } from "./lookup.ts";
 import type { TeamListParams } from "./model.ts";
 
@@ -54,6 +55,12 @@ export function createTeamListing(store: Store, lookup: TeamLookup) {
       }));
     },
   };
+}
+
+/** /v2/team/list: the same teams as /team/list, a page at a time. */
+export function pageOfTeams<T>(teams: readonly T[], query: { page?: number; page_size?: number }) {
+  const page = paging(query.page, query.page_size, { sizeParam: "page_size", defaultSize: 10, maxSize: 100 });
+  return { teams: teams.slice(page.offset, page.offset + page.limit), total: teams.length, page: page.page, page_size: page.size, total_pages: page.totalPages(teams.length) };
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -93,3 +93,9 @@ export const TeamListQuery = t.Object({
   organization_id: t.Optional(t.String({ maxLength: 255, description: "default_organization = teams of no organization." })),
 });
 export type TeamListParams = Static<typeof TeamListQuery>;
+
+export const TeamPageQuery = t.Object({
+  ...TeamListQuery.properties,
+  page: t.Optional(t.Numeric({ description: "Page number, from 1." })),
+  page_size: t.Optional(t.Numeric({ description: "Teams per page, 1 to 100 (default 10)." })),
+});

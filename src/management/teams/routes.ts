@@ -2,7 +2,7 @@
 import { Elysia } from "elysia";
 import { doc } from "../docs.ts";
 import type { managementGuard } from "../guard.ts";
-import type { createTeamListing } from "./listing.ts";
+import { type createTeamListing, pageOfTeams } from "./listing.ts";
 import type { TeamMemberService } from "./members.ts";
 import {
   DeleteTeamsBody,
@@ -13,6 +13,7 @@ import {
   TeamIdBody,
   TeamInfoQuery,
   TeamListQuery,
+  TeamPageQuery,
   TeamModelsBody,
   UpdateTeamBody,
 } from "./model.ts";
@@ -47,6 +48,10 @@ export function teamRoutes({ guard, teams, members, listing }: TeamRoutesDeps) {
     .get("/team/list", ({ principal, query }) => listing.list(principal, query), {
       query: TeamListQuery,
       detail: doc("List teams with their keys and memberships", "Admins see all; others must pass their own user_id."),
+    })
+    .get("/v2/team/list", async ({ principal, query }) => pageOfTeams(await listing.list(principal, query), query), {
+      query: TeamPageQuery,
+      detail: doc("List teams, paginated", "As /team/list, with page and page_size."),
     })
     .post("/team/member_add", ({ principal, body }) => members.add(principal, body), {
       body: MemberAddBody,
