@@ -4,21 +4,8 @@
  * who may manage members (proxy admins and team admins, not plain members or outsiders).
  */
 import { expect, test } from "bun:test";
-import { describeStores, type Harness } from "../support/harness.ts";
-import { createTeam, createUser, expectError, uniqueId } from "../support/management.ts";
-
-/** A team with an admin member, a plain member, and an outsider who belongs to no team. */
-async function teamWithPeople(h: Harness, body: Record<string, unknown> = {}) {
-  const [admin, member, outsider] = [await createUser(h), await createUser(h), await createUser(h)];
-  const team = await createTeam(h, {
-    members_with_roles: [
-      { role: "admin", user_id: admin.user_id },
-      { role: "user", user_id: member.user_id },
-    ],
-    ...body,
-  });
-  return { teamId: team.team_id as string, admin, member, outsider };
-}
+import { describeStores } from "../support/harness.ts";
+import { createTeam, createUser, expectError, teamWithPeople, uniqueId } from "../support/management.ts";
 
 describeStores("/team/member_add", (h) => {
   test("adds an existing user and answers the team with updated_users and updated_team_memberships", async () => {

@@ -8,7 +8,7 @@ import { NO_LIVE_SPEND } from "../../src/management/live-spend.ts";
 import { expect, test } from "bun:test";
 import type { Config } from "../../src/config/index.ts";
 import { describeStores, type Harness } from "../support/harness.ts";
-import { createKey, createTeam, createUser, expectError, uniqueId } from "../support/management.ts";
+import { createKey, createTeam, createUser, expectError, teamWithPeople, uniqueId } from "../support/management.ts";
 import { deployment } from "../support/proxy.ts";
 
 const nextUtcMidnight = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1));
@@ -23,19 +23,6 @@ const modelIds = async (h: Harness, key: string) => {
   expect(res.status).toBe(200);
   return res.body.data.map((m: { id: string }) => m.id);
 };
-
-/** A team with an admin member, a plain member, and an outsider who belongs to no team. */
-async function teamWithPeople(h: Harness, body: Record<string, unknown> = {}) {
-  const [admin, member, outsider] = [await createUser(h), await createUser(h), await createUser(h)];
-  const team = await createTeam(h, {
-    members_with_roles: [
-      { role: "admin", user_id: admin.user_id },
-      { role: "user", user_id: member.user_id },
-    ],
-    ...body,
-  });
-  return { teamId: team.team_id as string, admin, member, outsider };
-}
 
 describeStores(
   "/team/new",

@@ -98,3 +98,16 @@ export function expectError(res: ApiResponse, expected: ExpectedError): void {
   }
   if (expected.param !== undefined) expect(res.body.error.param).toBe(expected.param);
 }
+
+/** A team with an admin member, a plain member, and an outsider who belongs to no team. */
+export async function teamWithPeople(h: Harness, body: Record<string, unknown> = {}) {
+  const [admin, member, outsider] = [await createUser(h), await createUser(h), await createUser(h)];
+  const team = await createTeam(h, {
+    members_with_roles: [
+      { role: "admin", user_id: admin.user_id },
+      { role: "user", user_id: member.user_id },
+    ],
+    ...body,
+  });
+  return { teamId: team.team_id as string, admin, member, outsider };
+}
