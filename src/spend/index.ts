@@ -48,6 +48,8 @@ export function createSpending(options: SpendingOptions) {
     warn: (m) => log.warn(m),
   });
   const deployments = [...options.deployments.values()].flat();
+  // Prices come from the config, so which groups are free is known once, not per call.
+  const freeGroups = new Set([...options.deployments].filter(([, list]) => isFreeModel(list)).map(([group]) => group));
   const calculator = createCostCalculator({ priceMap, deployments, warn: (m) => log.warn(m) });
 
   let budgets: BudgetGuard | null = null;
@@ -98,7 +100,7 @@ export function createSpending(options: SpendingOptions) {
     windows,
     limiter,
     recorder: ledger ?? options.recorder,
-    isFree: (group: string) => isFreeModel(options.deployments.get(group) ?? []),
+    isFree: (group: string) => freeGroups.has(group),
 
     /** Replays what a crash left in the journal, then flushes on the configured interval. */
     async start(): Promise<void> {

@@ -49,10 +49,13 @@ export class Ledger implements SpendRecorder {
   record(call: SettledCall): void {
     const entry: LedgerEntry = { call, cost: this.options.price(call) };
     const seq = this.options.journal.append(entry);
+    this.track(seq, entry);
+  }
+
+  /** Queues an entry for the next flush and counts it as unflushed. */
+  private track(seq: number, entry: LedgerEntry): void {
     this.pending.push({ seq, entry });
-    forEachIncrement(entry, (entity, id, amount) => add(this.unflushedSpend[entity], id, amount));
-    const keyModel = keyModelOf(entry);
-    if (keyModel) add(this.unflushedKeyModels, keyModel, entry.cost);
+    accumulate(entry, this.unflushedSpend, this.unflushedKeyModels);
   }
 
   /** Spend of one key on one model group recorded here but not yet in the spend log. */
@@ -86,13 +89,7 @@ export class Ledger implements SpendRecorder {
     const checkpoint = await store.getCheckpoint(journal.instanceId);
     journal.continueAfter(checkpoint);
     const missing = journal.readAll().filter((e) => e.seq > checkpoint);
-    for (const { seq, data } of missing) {
-      const entry = revive(data);
-      this.pending.push({ seq, entry });
-      forEachIncrement(entry, (entity, id, amount) => add(this.unflushedSpend[entity], id, amount));
-      const keyModel = keyModelOf(entry);
-      if (keyModel) add(this.unflushedKeyModels, keyModel, entry.cost);
-    }
+    for (const { seq, data } of missing) this.track(seq, revive(data));
     if (missing.length > 0) await this.flush();
     else journal.discard(journal.sealedSegments());
     return missing.length;
@@ -110,9 +107,7 @@ export class Ledger implements SpendRecorder {
     const keyModels = new Map<string, number>();
     const logs: NewSpendLogRow[] = [];
     for (const { entry } of batch) {
-      forEachIncrement(entry, (entity, id, amount) => add(increments[entity], id, amount));
-      const keyModel = keyModelOf(entry);
-      if (keyModel) add(keyModels, keyModel, entry.cost);
+      accumulate(entry, increments, keyModels);
       if (this.options.writeSpendLogs) logs.push(spendLogRow(entry));
     }
     const seq = batch[batch.length - 1]!.seq;
@@ -150,8 +145,11 @@ function forEachIncrement(entry: LedgerEntry, apply: (entity: SpendEntity, id: s
   if (call.end_user) apply("customers", call.end_user, cost);
 }
 
-function keyModelOf({ call, cost }: LedgerEntry): string | null {
-  return cost !== 0 && call.api_key ? `${call.api_key}\u0000${call.model_group}` : null;
+/** Adds a call's cost to its entities and to its key's spend on its model group. */
+function accumulate(entry: LedgerEntry, spend: SpendIncrements, keyModels: Map<string, number>): void {
+  forEachIncrement(entry, (entity, id, amount) => add(spend[entity], id, amount));
+  const { call, cost } = entry;
+  if (cost !== 0 && call.api_key) add(keyModels, `${call.api_key}\u0000${call.model_group}`, cost);
 }
 
 function revive(entry: LedgerEntry): LedgerEntry {
