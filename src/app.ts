@@ -4,11 +4,12 @@
  */
 import { Elysia } from "elysia";
 import { createAuthenticator } from "./auth/authenticate.ts";
-import { createKeyExtractor } from "./auth/extract-key.ts";
+import { createKeyExtractor, type ExtractedKey } from "./auth/extract-key.ts";
 import { cacheInvalidator, sharedInvalidator } from "./auth/invalidation.ts";
 import { KeyCache } from "./auth/key-cache.ts";
 import type { CachedKey } from "./auth/principal.ts";
 import { isRouteAllowed } from "./auth/routes.ts";
+import { keyFromSessionCookie } from "./auth/session-cookie.ts";
 import type { Config } from "./config/index.ts";
 import type { Store } from "./db/store/index.ts";
 import { ApiError, toApiError } from "./errors.ts";
@@ -42,6 +43,7 @@ import { createCustomerPolicies } from "./proxy/customers.ts";
 import { createProxy } from "./proxy/index.ts";
 import { createSpending } from "./spend/index.ts";
 import { discardSpend, type SpendRecorder } from "./spend/settlement.ts";
+import { uiRoutes } from "./ui/routes.ts";
 
 export interface AppOptions {
   config: Config;
@@ -97,8 +99,16 @@ export function createApp(options: AppOptions) {
   const customAuth = hooks.customAuth
     ? createCustomAuthenticator({ hook: hooks.customAuth, runCommonChecks: hooks.customAuthRunCommonChecks, timeoutMs: hooks.timeoutMs })
     : null;
-  const resolvePrincipal = (request: Request, path: string) => (customAuth ? customAuth(request, extractKey(request.headers)) : authenticate(extractKey(request.headers), path));
-  const guard = managementGuard({ resolve: resolvePrincipal, enabled: options.masterKey !== null || customAuth !== null });
+  const authenticateCredential = (request: Request, credential: ExtractedKey, path: string) =>
+    customAuth ? customAuth(request, credential) : authenticate(credential, path);
+  // A key in a header wins; only a request with none falls back to the admin UI's session cookie.
+  const credentialOf = (request: Request): ExtractedKey => {
+    const fromHeaders = extractKey(request.headers);
+    return fromHeaders.ok || fromHeaders.reason === "malformed" ? fromHeaders : (keyFromSessionCookie(request) ?? fromHeaders);
+  };
+  const resolvePrincipal = (request: Request, path: string) => authenticateCredential(request, credentialOf(request), path);
+  const managementEnabled = options.masterKey !== null || customAuth !== null;
+  const guard = managementGuard({ resolve: resolvePrincipal, enabled: managementEnabled });
   // Without a master key LiteLLM lets every model call through unauthenticated; so does tollgate.
   const proxyAuth = async (request: Request, path: string) => (options.masterKey === null && !customAuth ? null : resolvePrincipal(request, path));
   const groups = groupDeployments(resolveDeployments(config, env));
@@ -194,6 +204,13 @@ export function createApp(options: AppOptions) {
     .use(customerRoutes({ guard, customers }))
     .use(budgetRoutes({ guard, budgets }))
     .use(spendRoutes({ guard, spend: spendReports }))
+    .use(
+      uiRoutes({
+        authenticate: (request, credential) => authenticateCredential(request, credential, "/ui/session"),
+        resolve: (request) => resolvePrincipal(request, "/ui/session"),
+        enabled: managementEnabled,
+      }),
+    )
     .use(proxy.routes);
 
   return {

@@ -34,6 +34,7 @@ export function createKeyListing(store: Store, liveSpend: LiveSpend) {
           organization_id: query.organization_id,
           token: query.key_hash !== undefined ? toToken(query.key_hash) : undefined,
           key_alias: query.key_alias,
+          alias_search: query.search || undefined,
         },
         query.include_team_keys === true,
       );

@@ -103,6 +103,7 @@ export const KeyListQuery = t.Object({
   organization_id: t.Optional(Id),
   key_hash: t.Optional(LongText),
   key_alias: t.Optional(LongText),
+  search: t.Optional(t.String({ maxLength: 255, description: "tollgate: keys whose key_alias contains this text, case-insensitively." })),
   return_full_object: t.Optional(t.BooleanString()),
   include_team_keys: t.Optional(t.BooleanString()),
   sort_by: t.Optional(SortBy),

@@ -1,0 +1,58 @@
+/** Loading, failure and empty states: every page says which one it is in, in words. */
+import type { ComponentChildren } from "preact";
+
+export function Loading({ what = "Loading" }: { what?: string }) {
+  return (
+    <p class="loading" role="status" aria-live="polite">
+      <span class="spinner" aria-hidden="true" />
+      {what}…
+    </p>
+  );
+}
+
+export function ErrorNotice({ error, onRetry }: { error: Error | string; onRetry?: () => void }) {
+  return (
+    <div class="notice error" role="alert">
+      <p>{typeof error === "string" ? error : error.message}</p>
+      {onRetry && (
+        <button type="button" class="secondary" onClick={onRetry}>
+          Try again
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function SuccessNotice({ children, onDismiss }: { children: ComponentChildren; onDismiss?: () => void }) {
+  return (
+    <div class="notice success" role="status">
+      <div>{children}</div>
+      {onDismiss && (
+        <button type="button" class="link" onClick={onDismiss} aria-label="Dismiss">
+          ✕
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Empty({ title, children }: { title: string; children?: ComponentChildren }) {
+  return (
+    <div class="empty">
+      <p class="empty-title">{title}</p>
+      {children && <div class="empty-body">{children}</div>}
+    </div>
+  );
+}
+
+/** Loading on the first load; the error with a retry; otherwise the content (stale data stays visible while reloading). */
+export function AsyncView<T>({ state, what, children }: { state: { data: T | undefined; error: Error | undefined; loading: boolean; reload: () => void }; what: string; children: (data: T) => ComponentChildren }) {
+  if (state.error && state.data === undefined) return <ErrorNotice error={state.error} onRetry={state.reload} />;
+  if (state.data === undefined) return <Loading what={`Loading ${what}`} />;
+  return (
+    <>
+      {state.error && <ErrorNotice error={state.error} onRetry={state.reload} />}
+      {children(state.data)}
+    </>
+  );
+}
