@@ -1,8 +1,9 @@
 /**
  * `bun run build`: compiles src/main.ts into one self-contained executable,
  * dist/tollgate (minified, with an embedded zstd sourcemap so stack traces point at
- * the TypeScript). Migrations are bundled through src/db/migrations.gen.ts, so the
- * binary needs nothing at run time but its config file and its database.
+ * the TypeScript). Migrations are bundled through src/db/migrations.gen.ts and the
+ * admin UI's script and stylesheet through two compile-time constants (src/ui/bundle.ts),
+ * so the binary needs nothing at run time but its config file and its database.
  *
  * The binary does not pick up a `.env` or `bunfig.toml` from the directory it is
  * started in: configuration comes from the config file and the real environment only
@@ -16,6 +17,7 @@
 import { mkdirSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { bundleClient } from "../src/ui/bundle.ts";
 
 const root = resolve(import.meta.dir, "..");
 
@@ -31,12 +33,14 @@ const outfile = resolve(values.outfile);
 mkdirSync(resolve(outfile, ".."), { recursive: true });
 
 const started = performance.now();
+const ui = await bundleClient();
 const result = await Bun.build({
   entrypoints: [join(root, "src", "main.ts")],
   target: "bun",
   minify: true,
   sourcemap: "linked",
   bytecode: !values["no-bytecode"],
+  define: { TOLLGATE_UI_SCRIPT: JSON.stringify(ui.script), TOLLGATE_UI_STYLES: JSON.stringify(ui.styles) },
   compile: { outfile, autoloadDotenv: false, autoloadBunfig: false },
   throw: false,
 });

@@ -206,6 +206,30 @@ describe("compiled binary: serving on SQLite from an empty directory", () => {
   }, 30_000);
 });
 
+describe("compiled binary: the admin UI is inside it", () => {
+  test("serves /ui and its assets from the binary alone, with the CSP, and signs in", async () => {
+    const server = await startServer();
+    const page = await fetch(`${server.url}/ui`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
+    const html = await page.text();
+    const assets = [...html.matchAll(/\/ui\/assets\/app\.[a-z0-9]+\.(js|css)/g)].map((m) => m[0]);
+    expect(assets).toHaveLength(2);
+    for (const path of assets) {
+      const asset = await fetch(server.url + path);
+      expect(asset.status).toBe(200);
+      expect((await asset.text()).length).toBeGreaterThan(1_000);
+    }
+    // Nothing is fetched from elsewhere: every script and stylesheet is one of ours.
+    expect(html).not.toMatch(/(src|href)="https?:/);
+
+    const signIn = await fetch(`${server.url}/ui/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ key: MASTER_KEY }) });
+    expect(signIn.status).toBe(200);
+    expect(signIn.headers.getSetCookie().some((c) => c.startsWith("tollgate_session=") && c.includes("HttpOnly"))).toBe(true);
+    await stopGracefully(server);
+  }, 30_000);
+});
+
 describe("compiled binary: operator hooks next to the config, no rebuild", () => {
   test("custom_key_generate from a .ts file beside config.yaml decides which keys are made", async () => {
     copyFileSync(join(ROOT, "examples", "hooks", "custom_key_generate.ts"), join(dir, "custom_key_generate.ts"));
