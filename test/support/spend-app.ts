@@ -18,7 +18,7 @@ import { managementGuard } from "../../src/management/guard.ts";
 import { spendRoutes } from "../../src/management/spend/routes.ts";
 import { createSpendService, type SpendServiceOptions } from "../../src/management/spend/service.ts";
 import { Journal } from "../../src/spend/journal.ts";
-import { Ledger, type LedgerEntry } from "../../src/spend/ledger.ts";
+import { Ledger, type JournaledEntry } from "../../src/spend/ledger.ts";
 import { createCostCalculator, priceMapOf } from "../../src/spend/prices/index.ts";
 import type { SettledCall } from "../../src/spend/settlement.ts";
 import { type ApiResponse, type Harness, MASTER_KEY } from "./harness.ts";
@@ -68,7 +68,7 @@ export const testPrice = (c: SettledCall) => c.prompt_tokens * 0.001 + c.complet
 /** A ledger writing spend logs into `h`'s database, journaling in a fresh temp dir. */
 export function testLedger(h: Harness): Ledger {
   const dir = mkdtempSync(join(tmpdir(), "spend-reports-"));
-  return new Ledger({ store: h.store, journal: new Journal<LedgerEntry>(dir), price: testPrice, writeSpendLogs: true, log: silentLogger });
+  return new Ledger({ store: h.store, journal: new Journal<JournaledEntry>(dir), price: testPrice, writeSpendLogs: true, log: silentLogger });
 }
 
 let n = 0;
