@@ -109,7 +109,7 @@ export function createCompletionHandler(deps: CompletionDeps) {
       const aborted = input.request.signal.aborted;
       const error = aborted ? new ApiError("bad_request", "Client disconnected.") : toClientError(err);
       admitted.release(null);
-      settle.failure(null, error.message, aborted ? CLIENT_CLOSED : error.status, 0);
+      await settle.failure(null, error.message, aborted ? CLIENT_CLOSED : error.status, 0);
       throw error;
     }
 
@@ -134,15 +134,16 @@ export function createCompletionHandler(deps: CompletionDeps) {
         const aborted = input.request.signal.aborted;
         const message = aborted ? "Client disconnected." : `litellm.APIConnectionError: the upstream answer was cut off: ${err instanceof Error ? err.message : String(err)}`;
         admitted.release(null);
-        settle.failure(upstream, message, aborted ? CLIENT_CLOSED : 502, routed.attemptedRetries);
+        await settle.failure(upstream, message, aborted ? CLIENT_CLOSED : 502, routed.attemptedRetries);
         throw new ApiError("upstream", message, { status: 502, type: "api_connection_error" });
       }
       const { body: out, usage } = upstream.adapter.parseResponse(input.endpoint, text, upstream.deployment);
       const final = usage ?? (await estimateUsage(upstreamBody, contentOf(out)));
       router.recordTokens(upstream.deployment.id, final.total_tokens);
       admitted.release(final);
-      settle.success(upstream, routed.attemptedRetries, final, usage === null, responseId(out), null, deps.storePrompts ? parsedOrText(out) : undefined);
+      const journaled = settle.success(upstream, routed.attemptedRetries, final, usage === null, responseId(out), null, deps.storePrompts ? parsedOrText(out) : undefined);
       admitted.settled();
+      await journaled;
       return new Response(out, { status: 200, headers: { "content-type": "application/json", ...headers } });
     }
 
@@ -164,16 +165,17 @@ export function createCompletionHandler(deps: CompletionDeps) {
       router.recordTokens(upstream.deployment.id, final.total_tokens);
       admitted.release(final);
       const failure = end.outcome === "client_aborted" ? "Client disconnected mid-stream." : end.outcome === "upstream_error" ? end.message : (streamError as UpstreamError | null)?.message;
-      if (failure) settle.failure(upstream, failure, end.outcome === "client_aborted" ? CLIENT_CLOSED : 502, routed.attemptedRetries, final, reported === null, firstByteAt);
-      else settle.success(upstream, routed.attemptedRetries, final, reported === null, null, firstByteAt);
+      const journaled = failure
+        ? settle.failure(upstream, failure, end.outcome === "client_aborted" ? CLIENT_CLOSED : 502, routed.attemptedRetries, final, reported === null, firstByteAt)
+        : settle.success(upstream, routed.attemptedRetries, final, reported === null, null, firstByteAt);
       admitted.settled();
+      return journaled;
     };
-    // With usage reported (the normal case) the call settles synchronously, before the
-    // stream's end reaches the client; counting tokens locally takes a moment longer.
-    const onEnd = (end: StreamEnd): void | Promise<void> => {
+    // The relay holds the stream's end until the call is settled and journaled; counting
+    // tokens locally (an upstream that reported no usage) takes a moment longer.
+    const onEnd = async (end: StreamEnd): Promise<void> => {
       const reported = usage as Usage | null;
-      if (reported) return finish(end, reported, reported);
-      return estimateUsage(upstreamBody, texts.join("")).then((estimated) => finish(end, null, estimated));
+      await finish(end, reported, reported ?? (await estimateUsage(upstreamBody, texts.join(""))));
     };
     // The deployment stays busy (for least-busy routing and parallel limits) until the stream ends.
     const release = router.health.hold(upstream.deployment.id);
@@ -182,9 +184,9 @@ export function createCompletionHandler(deps: CompletionDeps) {
       transformer,
       abortUpstream: upstream.abort,
       onFirstByte: () => (firstByteAt = new Date()),
-      onEnd: (end) => {
+      onEnd: async (end) => {
         release();
-        Promise.resolve(onEnd(end)).catch((err) => deps.log.error("settling a stream failed", { error: String(err) }));
+        await onEnd(end).catch((err) => deps.log.error("settling a stream failed", { error: String(err) }));
       },
     });
     return new Response(relayed, { status: 200, headers: { "content-type": "text/event-stream", "cache-control": "no-cache", ...headers } });

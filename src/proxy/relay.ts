@@ -19,17 +19,18 @@ export interface RelayOptions {
   abortUpstream: () => void;
   /** The first byte went out (time to first token). */
   onFirstByte: () => void;
-  onEnd: (end: StreamEnd) => void;
+  /** Settles the call; the stream's close waits for a returned promise. */
+  onEnd: (end: StreamEnd) => void | Promise<void>;
 }
 
 export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
   const reader = options.upstream.pipeThrough(options.transformer).getReader();
   let ended = false;
   let first = true;
-  const end = (result: StreamEnd) => {
+  const end = async (result: StreamEnd): Promise<void> => {
     if (ended) return;
     ended = true;
-    options.onEnd(result);
+    await options.onEnd(result);
   };
 
   return new ReadableStream<Uint8Array>({
@@ -38,7 +39,7 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
         const { done, value } = await reader.read();
         if (done) {
           // Settle first: the call is journaled before the client sees the stream end.
-          end({ outcome: "completed" });
+          await end({ outcome: "completed" });
           controller.close();
           return;
         }
@@ -53,13 +54,13 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
         controller.enqueue(sseError({ message, type: "api_error", param: null, code: "502" }));
         controller.enqueue(sseData(SSE_DONE));
         controller.close();
-        end({ outcome: "upstream_error", message });
+        void end({ outcome: "upstream_error", message });
       }
     },
     cancel() {
       options.abortUpstream();
       reader.cancel().catch(() => {});
-      end({ outcome: "client_aborted" });
+      void end({ outcome: "client_aborted" });
     },
   });
 }

@@ -28,9 +28,13 @@ export function spendMetadata(body: OpenAIBody): Record<string, unknown> {
   return { ...(metadata.spend_logs_metadata !== undefined ? { spend_logs_metadata: metadata.spend_logs_metadata } : {}), ...(tags ? { tags } : {}) };
 }
 
-/** Builds the one settlement record of a call and hands it to the spend module. */
+/**
+ * Builds the one settlement record of a call and hands it to the spend module. Each
+ * outcome returns what the spend module returned: await it before the response
+ * completes, so a call the client saw is never lost to a crash.
+ */
 export function settler(spend: SpendRecorder, facts: CallFacts) {
-  const record = (upstream: UpstreamResponse | null, fields: Partial<SettledCall> & Pick<SettledCall, "status" | "http_status">, usage: Usage, estimated: boolean) => {
+  const record = (upstream: UpstreamResponse | null, fields: Partial<SettledCall> & Pick<SettledCall, "status" | "http_status">, usage: Usage, estimated: boolean) =>
     spend.record({
       request_id: fields.request_id ?? facts.callId,
       call_id: facts.callId,
@@ -62,13 +66,12 @@ export function settler(spend: SpendRecorder, facts: CallFacts) {
       messages: facts.messages,
       response: fields.response,
     });
-  };
   return {
     success(upstream: UpstreamResponse, retries: number, usage: Usage, estimated: boolean, requestId: string | null, firstByte: Date | null, response?: Json) {
-      record(upstream, { status: "success", http_status: 200, attempted_retries: retries, request_id: requestId ?? undefined, completion_start_time: firstByte, response }, usage, estimated);
+      return record(upstream, { status: "success", http_status: 200, attempted_retries: retries, request_id: requestId ?? undefined, completion_start_time: firstByte, response }, usage, estimated);
     },
     failure(upstream: UpstreamResponse | null, error: string, status: number, retries: number, usage: Usage = emptyUsage(), estimated = false, firstByte: Date | null = null) {
-      record(upstream, { status: "failure", http_status: status, error, attempted_retries: retries, completion_start_time: firstByte }, usage, estimated);
+      return record(upstream, { status: "failure", http_status: status, error, attempted_retries: retries, completion_start_time: firstByte }, usage, estimated);
     },
   };
 }

@@ -58,10 +58,12 @@ export class Ledger implements SpendRecorder {
 
   constructor(private readonly options: LedgerOptions) {}
 
-  record(call: SettledCall): void {
+  /** Resolves once the call is journaled (see Journal.append). */
+  record(call: SettledCall): Promise<void> {
     const entry: LedgerEntry = { call, cost: this.options.price(call) };
     const seq = this.options.journal.append(journaled(entry));
     this.track(seq, entry);
+    return this.options.journal.written();
   }
 
   /** Queues an entry for the next flush and counts it as unflushed. */

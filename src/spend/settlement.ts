@@ -55,7 +55,11 @@ export interface SettledCall {
 
 /** The spend module's entry point. `record` must not block the response: it queues. */
 export interface SpendRecorder {
-  record(call: SettledCall): void;
+  /**
+   * Takes one settled call. A returned promise resolves once the call is safe from a
+   * process crash; the proxy lets the response complete only after that.
+   */
+  record(call: SettledCall): void | Promise<void>;
 }
 
 /** Records nothing; the default until the ledger is configured. */

@@ -1,5 +1,5 @@
-import { expect, test } from "bun:test";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { describe, expect, test } from "bun:test";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { memberKey } from "../../src/db/store/spend.ts";
@@ -50,9 +50,10 @@ describeStores("spend ledger", (h) => {
     const dir = mkdtempSync(join(tmpdir(), "ledger-"));
     const { token } = await seedEntities();
     const first = newLedger(dir);
-    first.record(call({ api_key: token }));
+    await first.record(call({ api_key: token }));
     await first.flush(); // 0.02 in the database
-    first.record(call({ api_key: token })); // journaled, never flushed: the process "dies" here
+    // Resolved = journaled (the proxy answers only then); never flushed: the process "dies" here.
+    await first.record(call({ api_key: token }));
 
     const second = newLedger(dir);
     expect(await second.replay()).toBe(1);
@@ -75,5 +76,25 @@ describeStores("spend ledger", (h) => {
     const logs = await h().database.db.select().from(h().database.tables.spendLogs);
     const row = logs.find((r) => r.request_id === c.call_id);
     expect(row).toMatchObject({ spend: 0.02, prompt_tokens: 10, completion_tokens: 5, total_tokens: 15, team_id: "team-x", user: "member-y", status: "success", model_group: "gpt-4o" });
+  });
+});
+
+describe("spend journal", () => {
+  test("entries appended in one turn are written together, and are on disk once written() resolves", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "journal-"));
+    const journal = new Journal<{ n: number }>(dir);
+    const seqs = [journal.append({ n: 1 }), journal.append({ n: 2 }), journal.append({ n: 3 })];
+    expect(seqs).toEqual([1, 2, 3]);
+    await journal.written();
+    const lines = readFileSync(join(dir, "current.jsonl"), "utf8").trim().split("\n");
+    expect(lines.map((line) => JSON.parse(line))).toEqual([
+      { seq: 1, data: { n: 1 } },
+      { seq: 2, data: { n: 2 } },
+      { seq: 3, data: { n: 3 } },
+    ]);
+    // Nothing pending: written() is already resolved.
+    expect(await Promise.race([journal.written().then(() => "written"), Bun.sleep(0).then(() => "pending")])).toBe("written");
+    journal.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });
