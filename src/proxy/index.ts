@@ -31,7 +31,7 @@ export function createProxy(options: ProxyOptions) {
     litellmSettings: config.litellm_settings,
     warn: (message) => log.warn(message),
   });
-  const listings = createModelListings(catalog, groups);
+  const listings = createModelListings(catalog, groups, (d) => options.admission.calculator.priceFor({ deploymentId: d.id, model: d.model, provider: d.provider }));
   const handle = createCompletionHandler({
     authenticate: options.authenticate,
     catalog,

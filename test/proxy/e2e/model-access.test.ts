@@ -434,6 +434,18 @@ describeStores(
       expect(JSON.stringify(res.body)).not.toContain("api_key");
     });
 
+    test("/model/info and /model_group/info show the price calls are charged at: the built-in map's, or the deployment's own", async () => {
+      const info = (await h().get("/model/info")).body.data as { model_name: string; model_info: Record<string, unknown> }[];
+      const gpt4 = info.find((d) => d.model_name === "gpt-4")!.model_info;
+      expect(gpt4).toMatchObject({ key: "gpt-4", input_cost_per_token: 3e-5, output_cost_per_token: 6e-5, max_input_tokens: 8192, max_output_tokens: 4096, litellm_provider: "openai" });
+      // A model the map does not know has no price, said as null rather than left out.
+      const unpriced = info.find((d) => d.model_name === "my-free-tier")!.model_info;
+      expect(unpriced).toMatchObject({ key: null, input_cost_per_token: null, output_cost_per_token: null });
+
+      const groups = (await h().get("/model_group/info?model_group=gpt-4")).body.data;
+      expect(groups).toEqual([expect.objectContaining({ model_group: "gpt-4", input_cost_per_token: 3e-5, output_cost_per_token: 6e-5, max_input_tokens: 8192 })]);
+    });
+
     test("/model_group/info is filtered like /v1/models and carries no secrets", async () => {
       const key = await newKey(h(), { models: ["beta-models"] });
 
