@@ -4,6 +4,9 @@
  *   {"error": {"message", "type", "param", "code"}}  with code = the HTTP status as a string.
  */
 
+import type { TSchema } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
+
 /** Closed set of error kinds; each maps once to an HTTP status and an OpenAI-style `type`. */
 const KINDS = {
   bad_request: { status: 400, type: "bad_request_error" },
@@ -99,7 +102,12 @@ function expectedTypes(schema: SchemaLike): string[] {
 function describeValueError(e: NonNullable<ValidationLike["valueError"]>): string {
   const got =
     e.value === null ? "null" : Array.isArray(e.value) ? "array" : typeof e.value === "number" && !Number.isFinite(e.value) ? String(e.value) : typeof e.value;
-  if (e.schema.anyOf) return `expected ${expectedTypes(e.schema).join(" or ")}, got ${got}`;
+  if (e.schema.anyOf) {
+    // The right type that breaks a rule of its branch (a too-short string) says which rule.
+    const branch = e.schema.anyOf.find((s) => s.type === got || (got === "number" && s.type === "integer"));
+    const broken = branch ? Value.Errors(branch as TSchema, e.value).First()?.message : undefined;
+    return broken ?? `expected ${expectedTypes(e.schema).join(" or ")}, got ${got}`;
+  }
   return e.message;
 }
 

@@ -138,6 +138,13 @@ describeStores("POST /key/generate", (h) => {
     expect(after.total).toBe(total);
   });
 
+  test("a 422 says which rule the value broke: the wrong type, or the right type out of bounds", async () => {
+    const wrongType = await h().post("/key/generate", { max_budget: "ten" });
+    expect(wrongType.body.error.message).toBe("Invalid body field 'max_budget': expected number or null, got string");
+    const tooLong = await h().post("/key/generate", { key_alias: "x".repeat(1_000) });
+    expect(tooLong.body.error.message).toBe("Invalid body field 'key_alias': Expected string length less or equal to 255");
+  });
+
   test("malformed JSON and oversized bodies are refused and the server keeps serving", async () => {
     const malformed = await h().request("POST", "/key/generate", { key: MASTER_KEY, rawBody: "{not json", headers: { "content-type": "application/json" } });
     expect(malformed.status).toBe(400);
