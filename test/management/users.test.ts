@@ -431,6 +431,24 @@ describeStores("/user/list", (h) => {
     expect(seen.sort()).toEqual([...ids].sort());
   });
 
+  test("each user carries the ids of its teams", async () => {
+    const user = await createUser(h(), { auto_create_key: false });
+    const loner = await createUser(h(), { auto_create_key: false });
+    const teams = [uniqueId("team"), uniqueId("team")];
+    for (const teamId of teams) {
+      await insertTeam(h(), teamId);
+      expect((await h().post("/team/member_add", { team_id: teamId, member: { user_id: user.user_id, role: "user" } })).status).toBe(200);
+    }
+
+    const res = await h().get(`/user/list?user_ids=${user.user_id},${loner.user_id}`);
+
+    const byId = Object.fromEntries(res.body.users.map((u: { user_id: string; teams: string[] }) => [u.user_id, u.teams]));
+    expect(byId[user.user_id].sort()).toEqual([...teams].sort());
+    expect(byId[loner.user_id]).toEqual([]);
+    const info = await h().get(`/user/info?user_id=${user.user_id}`);
+    expect(info.body.teams.map((t: { team_id: string }) => t.team_id).sort()).toEqual(byId[user.user_id]);
+  });
+
   test("defaults to page 1 of 25", async () => {
     const res = await h().get("/user/list");
 

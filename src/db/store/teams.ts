@@ -28,6 +28,8 @@ export interface TeamStore {
   getTeams(teamIds: readonly string[]): Promise<TeamRow[]>;
   getTeamMember(teamId: string, userId: string): Promise<TeamMemberRow | null>;
   getMembershipsOfUser(userId: string): Promise<TeamMemberRow[]>;
+  /** The memberships of several users in one read (a page of /user/list). */
+  getMembershipsOfUsers(userIds: readonly string[]): Promise<TeamMemberRow[]>;
   /** Inserts the team with its members (and their users and budgets), atomically. */
   insertTeam(team: NewTeamRow, members: NewMemberRecords): Promise<TeamRow>;
   /** Applies `patch`, inserting `budget` first when given; null when no team has that id. */
@@ -67,6 +69,10 @@ export function createTeamStore(database: Database): TeamStore {
     },
     getMembershipsOfUser(userId) {
       return db.select().from(tm).where(eq(tm.user_id, userId));
+    },
+    async getMembershipsOfUsers(userIds) {
+      if (userIds.length === 0) return [];
+      return db.select().from(tm).where(inArray(tm.user_id, [...userIds]));
     },
     insertTeam(team, { users = [], budgets = [], memberships }) {
       return database.transaction(async (tx) => {

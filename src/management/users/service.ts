@@ -250,7 +250,10 @@ export function createUserService(options: UserServiceOptions) {
         page,
         { by: query.sort_by ?? "created_at", order: query.sort_order ?? "asc" },
       );
-      const users = rows.map(({ password_hash: _secret, ...u }) => u);
+      // As /user/info: each user's live spend and teams (one membership read for the page).
+      const teamsOf = new Map<string, string[]>();
+      for (const m of await store.getMembershipsOfUsers(rows.map((u) => u.user_id))) teamsOf.set(m.user_id, [...(teamsOf.get(m.user_id) ?? []), m.team_id]);
+      const users = rows.map(({ password_hash: _secret, ...u }) => ({ ...u, spend: u.spend + options.liveSpend.user(u.user_id), teams: teamsOf.get(u.user_id) ?? [] }));
       return { users, total, page: page.page, page_size: page.size, total_pages: page.totalPages(total) };
     },
   };
