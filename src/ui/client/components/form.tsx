@@ -9,7 +9,7 @@ import { useState } from "preact/hooks";
 import { asError } from "./async.ts";
 import { ErrorNotice } from "./feedback.tsx";
 
-export type FieldKind = "text" | "number" | "integer" | "list" | "json" | "boolean" | "select" | "datetime";
+export type FieldKind = "text" | "password" | "number" | "integer" | "list" | "json" | "boolean" | "select" | "datetime";
 
 export interface FieldSpec {
   name: string;
@@ -146,6 +146,9 @@ function Field({ field, value, problem, onChange }: { field: FieldSpec; value: s
     case "datetime":
       input = <input {...common} type="datetime-local" value={value as string} onInput={(e) => onChange(e.currentTarget.value)} />;
       break;
+    case "password":
+      input = <input {...common} type="password" autocomplete="new-password" value={value as string} onInput={(e) => onChange(e.currentTarget.value)} />;
+      break;
     default:
       input = <input {...common} type="text" placeholder={field.placeholder} value={value as string} onInput={(e) => onChange(e.currentTarget.value)} />;
   }
@@ -175,7 +178,7 @@ function toText(field: FieldSpec, value: unknown): string | boolean {
     case "json":
       return typeof value === "object" && Object.keys(value as object).length === 0 ? "" : JSON.stringify(value, null, 2);
     case "datetime":
-      return typeof value === "string" ? value.slice(0, 16) : "";
+      return typeof value === "string" ? localDateTime(value) : "";
     default:
       return String(value);
   }
@@ -208,7 +211,17 @@ function fromText(field: FieldSpec, value: string | boolean): unknown {
     }
     case "datetime":
       return new Date(value).toISOString();
+    case "password":
+      return value; // spaces are part of a password
     default:
       return value.trim();
   }
+}
+
+/** An ISO instant as the browser's local "yyyy-mm-ddThh:mm" (what datetime-local shows and gives back). */
+function localDateTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "";
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }

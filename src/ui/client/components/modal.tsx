@@ -6,13 +6,22 @@ import { ErrorNotice } from "./feedback.tsx";
 
 export function Modal({ title, onClose, children, wide }: { title: string; onClose: () => void; children: ComponentChildren; wide?: boolean }) {
   const dialog = useRef<HTMLDialogElement>(null);
+  const gone = useRef(false);
   useEffect(() => {
     const element = dialog.current;
     if (element && !element.open) element.showModal();
-    return () => element?.close();
+    return () => {
+      // close() fires a "close" event after this dialog is gone; passing it on to onClose
+      // would dismiss whatever replaced it (the key shown once after "Create key").
+      gone.current = true;
+      element?.close();
+    };
   }, []);
+  const close = () => {
+    if (!gone.current) onClose();
+  };
   return (
-    <dialog ref={dialog} class={wide ? "wide" : undefined} aria-label={title} onClose={onClose} onCancel={onClose}>
+    <dialog ref={dialog} class={wide ? "wide" : undefined} aria-label={title} onClose={close} onCancel={close}>
       <header class="dialog-header">
         <h2>{title}</h2>
         <button type="button" class="link close" aria-label="Close" onClick={onClose}>

@@ -42,7 +42,7 @@ export function Table<T>({ columns, rows, rowKey, caption }: { columns: Column<T
 export function Pager({ page, pages, total, onPage }: { page: number; pages: number; total?: number; onPage: (page: number) => void }) {
   if (pages <= 1 && total === undefined) return null;
   return (
-    <nav class="pager" aria-label="Pages">
+    <nav class="pager" aria-label="Pagination">
       <button type="button" class="secondary" disabled={page <= 1} onClick={() => onPage(page - 1)}>
         ← Previous
       </button>

@@ -1,9 +1,9 @@
 /** Keys: list, search, create (the new key shown once), edit, block, regenerate, delete. */
 import { useState } from "preact/hooks";
 import { get, post } from "../api.ts";
-import { useAsync } from "../components/async.ts";
+import { asError, useAsync } from "../components/async.ts";
 import { Badge, CopyButton, SpendBar } from "../components/bits.tsx";
-import { AsyncView, Empty, SuccessNotice } from "../components/feedback.tsx";
+import { AsyncView, Empty, ErrorNotice, SuccessNotice } from "../components/feedback.tsx";
 import { type Body, EntityForm } from "../components/form.tsx";
 import { dateTime, isPast, limits, list } from "../components/format.ts";
 import { Confirm, Modal } from "../components/modal.tsx";
@@ -45,23 +45,32 @@ export function KeysPage({ route }: { route: Route }) {
   const page = Math.max(1, Number(route.params.get("page")) || 1);
   const search = route.params.get("search") ?? "";
   const teamId = route.params.get("team_id") ?? "";
+  const userId = route.params.get("user_id") ?? "";
   const state = useAsync(
-    () => get<KeyList>("/key/list", { page, size: PAGE_SIZE, search, team_id: teamId, return_full_object: true, include_team_keys: true }),
-    [page, search, teamId],
+    () => get<KeyList>("/key/list", { page, size: PAGE_SIZE, search, team_id: teamId, user_id: userId, return_full_object: true, include_team_keys: true }),
+    [page, search, teamId, userId],
   );
   const [dialog, setDialog] = useState<Dialog>(null);
   const [done, setDone] = useState<string>();
+  const [failure, setFailure] = useState<Error>();
   const mayChange = canChange(session);
 
-  const go = (next: { page?: number; search?: string }) => navigate(href("keys", [], { page: next.page, search: next.search ?? search, team_id: teamId }));
+  const go = (next: { page?: number; search?: string }) => navigate(href("keys", [], { page: next.page, search: next.search ?? search, team_id: teamId, user_id: userId }));
   const finish = (message: string) => {
     setDialog(null);
+    setFailure(undefined);
     setDone(message);
     state.reload();
   };
-  const setBlocked = async (key: KeyRow, blocked: boolean) => {
-    await post(blocked ? "/key/block" : "/key/unblock", { key: key.token });
-    finish(`${label(key)} is ${blocked ? "blocked" : "unblocked"}.`);
+  const toggleBlocked = async (key: KeyRow) => {
+    const blocked = !key.blocked;
+    try {
+      await post(blocked ? "/key/block" : "/key/unblock", { key: key.token });
+      finish(`${label(key)} is ${blocked ? "blocked" : "unblocked"}.`);
+    } catch (err) {
+      setDone(undefined);
+      setFailure(new Error(`Could not ${blocked ? "block" : "unblock"} ${label(key)}: ${asError(err).message}`));
+    }
   };
 
   const columns: Column<KeyRow>[] = [
@@ -93,7 +102,7 @@ export function KeysPage({ route }: { route: Route }) {
               Edit
             </button>
             {seesEverything(session) && (
-              <button type="button" class="secondary" onClick={() => setBlocked(k, !k.blocked).catch((e) => setDone(`Could not change ${label(k)}: ${e.message}`))} aria-label={`${k.blocked ? "Unblock" : "Block"} ${label(k)}`}>
+              <button type="button" class="secondary" onClick={() => toggleBlocked(k)} aria-label={`${k.blocked ? "Unblock" : "Block"} ${label(k)}`}>
                 {k.blocked ? "Unblock" : "Block"}
               </button>
             )}
@@ -124,11 +133,17 @@ export function KeysPage({ route }: { route: Route }) {
         <SearchBox label="Search by alias" value={search} onSearch={(text) => go({ page: 1, search: text })} />
         {teamId && (
           <span class="filter">
-            Team {teamId} <a href={href("keys", [], { search })}>show all</a>
+            Team {teamId} <a href={href("keys", [], { search, user_id: userId })}>show all</a>
+          </span>
+        )}
+        {userId && (
+          <span class="filter">
+            User {userId} <a href={href("keys", [], { search, team_id: teamId })}>show all</a>
           </span>
         )}
       </div>
       {done && <SuccessNotice onDismiss={() => setDone(undefined)}>{done}</SuccessNotice>}
+      {failure && <ErrorNotice error={failure} />}
       <AsyncView state={state} what="keys">
         {(data) =>
           data.keys.length === 0 ? (
@@ -149,7 +164,7 @@ export function KeysPage({ route }: { route: Route }) {
             submitLabel="Create key"
             onCancel={() => setDialog(null)}
             onSubmit={async (body) => {
-              const created = await post<{ key: string; key_alias: string | null }>("/key/generate", withTeam(body, teamId));
+              const created = await post<{ key: string; key_alias: string | null }>("/key/generate", withOwner(withTeam(body, teamId), userId));
               setDialog({ kind: "created", key: created.key, alias: created.key_alias });
               state.reload();
             }}
@@ -171,7 +186,16 @@ export function KeysPage({ route }: { route: Route }) {
           />
         </Modal>
       )}
-      {dialog?.kind === "regenerate" && <RegenerateDialog keyRow={dialog.key} onCancel={() => setDialog(null)} onDone={(secret) => setDialog({ kind: "created", key: secret, alias: dialog.key.key_alias })} />}
+      {dialog?.kind === "regenerate" && (
+        <RegenerateDialog
+          keyRow={dialog.key}
+          onCancel={() => setDialog(null)}
+          onDone={(secret) => {
+            setDialog({ kind: "created", key: secret, alias: dialog.key.key_alias });
+            state.reload(); // the key's token (the hash of its secret) changed: the rows must not act on the old one
+          }}
+        />
+      )}
       {dialog?.kind === "delete" && (
         <Confirm
           title={`Delete ${label(dialog.key)}?`}
@@ -194,6 +218,8 @@ const label = (key: KeyRow) => (key.key_alias ? `“${key.key_alias}”` : (key.
 
 /** Keys created from a team's page belong to that team unless the form says otherwise. */
 const withTeam = (body: Body, teamId: string): Body => (teamId && body.team_id === undefined ? { ...body, team_id: teamId } : body);
+/** Likewise, keys created from a user's page belong to that user. */
+const withOwner = (body: Body, userId: string): Body => (userId && body.user_id === undefined ? { ...body, user_id: userId } : body);
 
 /** The one time a key is shown: tollgate keeps only its hash. */
 export function NewKeyDialog({ title, secret, onClose }: { title: string; secret: string; onClose: () => void }) {
