@@ -7,24 +7,8 @@ import type { NewBudgetRow, NewTeamRow } from "../../db/rows.ts";
 import { nextBudgetResetAt } from "../../spend/budget-reset.ts";
 import { budgetColumns } from "../budgets/fields.ts";
 import { assertNonNegative, durationField, mergeFields } from "../keys/fields.ts";
+import { TEAM_METADATA_FIELDS } from "./metadata-fields.ts";
 import type { TeamFieldValues } from "./model.ts";
-
-/**
- * Request fields kept inside the team's `metadata` and echoed at the top level. The
- * first five are where LiteLLM keeps them too; the rest have their own tables or
- * columns upstream and no behaviour here yet, so they are persisted and echoed only.
- */
-export const TEAM_METADATA_FIELDS = [
-  "tags",
-  "guardrails",
-  "model_rpm_limit",
-  "model_tpm_limit",
-  "team_member_key_duration",
-  "team_member_permissions",
-  "object_permission",
-  "router_settings",
-  "access_group_ids",
-] as const;
 
 /** Fields that describe the default budget of each member (a budget row the team links to). */
 export const MEMBER_BUDGET_FIELDS = ["team_member_budget", "team_member_budget_duration", "team_member_rpm_limit", "team_member_tpm_limit"] as const;

@@ -3,7 +3,7 @@ import type { Json } from "../../db/json.ts";
 import type { BudgetRow, TeamMemberRow, TeamRow, UserRow } from "../../db/rows.ts";
 import type { TeamMemberWithEmail } from "../../db/store/index.ts";
 import type { LiveSpend } from "../live-spend.ts";
-import { TEAM_METADATA_FIELDS } from "./fields.ts";
+import { TEAM_METADATA_FIELDS } from "./metadata-fields.ts";
 
 /** LiteLLM's `Member`, derived from the team_members rows. */
 export interface MemberWithRole {

@@ -1,6 +1,7 @@
 /** Customers (end users): list, search, create, edit, block, delete. */
 import { useState } from "preact/hooks";
 import { get, post } from "../api.ts";
+import { PageHead, ReadOnly, RowActions } from "../components/actions.tsx";
 import { asError, useAsync } from "../components/async.ts";
 import { Badge, SpendBar } from "../components/bits.tsx";
 import { AsyncView, Empty, ErrorNotice, SuccessNotice } from "../components/feedback.tsx";
@@ -88,33 +89,23 @@ export function CustomersPage({ route }: { route: Route }) {
       label: "Actions",
       render: (c) =>
         mayChange ? (
-          <div class="row-actions">
-            <button type="button" class="secondary" onClick={() => setDialog({ kind: "edit", customer: c })} aria-label={`Edit ${label(c)}`}>
-              Edit
-            </button>
-            <button type="button" class="secondary" onClick={() => setBlocked(c, !c.blocked)} aria-label={`${c.blocked ? "Unblock" : "Block"} ${label(c)}`}>
-              {c.blocked ? "Unblock" : "Block"}
-            </button>
-            <button type="button" class="danger" onClick={() => setDialog({ kind: "delete", customer: c })} aria-label={`Delete ${label(c)}`}>
-              Delete
-            </button>
-          </div>
+          <RowActions
+            name={label(c)}
+            actions={[
+              { label: "Edit", onClick: () => setDialog({ kind: "edit", customer: c }) },
+              { label: c.blocked ? "Unblock" : "Block", onClick: () => setBlocked(c, !c.blocked) },
+              { label: "Delete", danger: true, onClick: () => setDialog({ kind: "delete", customer: c }) },
+            ]}
+          />
         ) : (
-          <span class="muted">read-only</span>
+          <ReadOnly />
         ),
     },
   ];
 
   return (
     <section aria-labelledby="customers-title">
-      <div class="page-head">
-        <h1 id="customers-title">Customers</h1>
-        {mayChange && (
-          <button type="button" onClick={() => setDialog({ kind: "create" })}>
-            Create customer
-          </button>
-        )}
-      </div>
+      <PageHead id="customers-title" title="Customers" action={mayChange && { label: "Create customer", onClick: () => setDialog({ kind: "create" }) }} />
       <div class="toolbar">
         <SearchBox label="Search by ID or alias" value={search} onSearch={(text) => go({ page: 1, search: text })} />
       </div>

@@ -1,6 +1,7 @@
 /** Keys: list, search, create (the new key shown once), edit, block, regenerate, delete. */
 import { useState } from "preact/hooks";
 import { get, post } from "../api.ts";
+import { PageHead, ReadOnly, RowActions } from "../components/actions.tsx";
 import { asError, useAsync } from "../components/async.ts";
 import { Badge, CopyButton, SpendBar } from "../components/bits.tsx";
 import { AsyncView, Empty, ErrorNotice, SuccessNotice } from "../components/feedback.tsx";
@@ -97,38 +98,24 @@ export function KeysPage({ route }: { route: Route }) {
       label: "Actions",
       render: (k) =>
         mayChange ? (
-          <div class="row-actions">
-            <button type="button" class="secondary" onClick={() => setDialog({ kind: "edit", key: k })} aria-label={`Edit ${label(k)}`}>
-              Edit
-            </button>
-            {seesEverything(session) && (
-              <button type="button" class="secondary" onClick={() => toggleBlocked(k)} aria-label={`${k.blocked ? "Unblock" : "Block"} ${label(k)}`}>
-                {k.blocked ? "Unblock" : "Block"}
-              </button>
-            )}
-            <button type="button" class="secondary" onClick={() => setDialog({ kind: "regenerate", key: k })} aria-label={`Regenerate ${label(k)}`}>
-              Regenerate
-            </button>
-            <button type="button" class="danger" onClick={() => setDialog({ kind: "delete", key: k })} aria-label={`Delete ${label(k)}`}>
-              Delete
-            </button>
-          </div>
+          <RowActions
+            name={label(k)}
+            actions={[
+              { label: "Edit", onClick: () => setDialog({ kind: "edit", key: k }) },
+              seesEverything(session) && { label: k.blocked ? "Unblock" : "Block", onClick: () => toggleBlocked(k) },
+              { label: "Regenerate", onClick: () => setDialog({ kind: "regenerate", key: k }) },
+              { label: "Delete", danger: true, onClick: () => setDialog({ kind: "delete", key: k }) },
+            ]}
+          />
         ) : (
-          <span class="muted">read-only</span>
+          <ReadOnly />
         ),
     },
   ];
 
   return (
     <section aria-labelledby="keys-title">
-      <div class="page-head">
-        <h1 id="keys-title">Keys</h1>
-        {mayChange && (
-          <button type="button" onClick={() => setDialog({ kind: "create" })}>
-            Create key
-          </button>
-        )}
-      </div>
+      <PageHead id="keys-title" title="Keys" action={mayChange && { label: "Create key", onClick: () => setDialog({ kind: "create" }) }} />
       <div class="toolbar">
         <SearchBox label="Search by alias" value={search} onSearch={(text) => go({ page: 1, search: text })} />
         {teamId && (

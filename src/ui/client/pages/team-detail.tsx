@@ -2,6 +2,7 @@
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import { get, post } from "../api.ts";
+import { ReadOnly, RowActions } from "../components/actions.tsx";
 import { asError, useAsync } from "../components/async.ts";
 import { Badge, SpendBar } from "../components/bits.tsx";
 import { AsyncView, Empty, ErrorNotice, SuccessNotice } from "../components/feedback.tsx";
@@ -214,16 +215,15 @@ function MembersSection({
       label: "Actions",
       render: (m) =>
         mayManage ? (
-          <div class="row-actions">
-            <button type="button" class="secondary" onClick={() => onEdit(m, memberships.get(m.user_id))} aria-label={`Change ${memberLabel(m)}`}>
-              Change
-            </button>
-            <button type="button" class="danger" onClick={() => onRemove(m, memberships.get(m.user_id))} aria-label={`Remove ${memberLabel(m)}`}>
-              Remove
-            </button>
-          </div>
+          <RowActions
+            name={memberLabel(m)}
+            actions={[
+              { label: "Change", onClick: () => onEdit(m, memberships.get(m.user_id)) },
+              { label: "Remove", danger: true, onClick: () => onRemove(m, memberships.get(m.user_id)) },
+            ]}
+          />
         ) : (
-          <span class="muted">read-only</span>
+          <ReadOnly />
         ),
     },
   ];

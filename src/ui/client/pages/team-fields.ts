@@ -65,15 +65,5 @@ export const MEMBER_FIELDS: FieldSpec[] = [
   { name: "tpm_limit", label: "Tokens per minute", kind: "integer" },
 ];
 
-/** Request fields the team keeps inside metadata and echoes at the top level (src/management/teams/fields.ts). */
-export const TEAM_METADATA_FIELDS = [
-  "tags",
-  "guardrails",
-  "model_rpm_limit",
-  "model_tpm_limit",
-  "team_member_key_duration",
-  "team_member_permissions",
-  "object_permission",
-  "router_settings",
-  "access_group_ids",
-] as const;
+/** Request fields the team keeps inside metadata and echoes at the top level: the server's own list. */
+export { TEAM_METADATA_FIELDS } from "../../../management/teams/metadata-fields.ts";

@@ -1,6 +1,7 @@
 /** Teams: the list (create, edit, block, delete); a team's own page is team-detail.tsx. */
 import { useState } from "preact/hooks";
 import { get, post } from "../api.ts";
+import { PageHead, RowActions } from "../components/actions.tsx";
 import { asError, useAsync } from "../components/async.ts";
 import { SpendBar } from "../components/bits.tsx";
 import { AsyncView, Empty, ErrorNotice, SuccessNotice } from "../components/feedback.tsx";
@@ -91,17 +92,14 @@ function TeamList({ route }: { route: Route }) {
       label: "Actions",
       render: (t) =>
         mayChange ? (
-          <div class="row-actions">
-            <button type="button" class="secondary" onClick={() => setDialog({ kind: "edit", team: t })} aria-label={`Edit ${label(t)}`}>
-              Edit
-            </button>
-            <button type="button" class="secondary" onClick={() => block(t, !t.blocked)} aria-label={`${t.blocked ? "Unblock" : "Block"} ${label(t)}`}>
-              {t.blocked ? "Unblock" : "Block"}
-            </button>
-            <button type="button" class="danger" onClick={() => setDialog({ kind: "delete", team: t })} aria-label={`Delete ${label(t)}`}>
-              Delete
-            </button>
-          </div>
+          <RowActions
+            name={label(t)}
+            actions={[
+              { label: "Edit", onClick: () => setDialog({ kind: "edit", team: t }) },
+              { label: t.blocked ? "Unblock" : "Block", onClick: () => block(t, !t.blocked) },
+              { label: "Delete", danger: true, onClick: () => setDialog({ kind: "delete", team: t }) },
+            ]}
+          />
         ) : (
           <a href={href("teams", [t.team_id])} aria-label={`Open ${label(t)}`}>
             Open
@@ -112,14 +110,7 @@ function TeamList({ route }: { route: Route }) {
 
   return (
     <section aria-labelledby="teams-title">
-      <div class="page-head">
-        <h1 id="teams-title">Teams</h1>
-        {mayChange && (
-          <button type="button" onClick={() => setDialog({ kind: "create" })}>
-            Create team
-          </button>
-        )}
-      </div>
+      <PageHead id="teams-title" title="Teams" action={mayChange && { label: "Create team", onClick: () => setDialog({ kind: "create" }) }} />
       {everyTeam && userId && (
         <div class="toolbar">
           <span class="filter">

@@ -1,6 +1,7 @@
 /** Users: list, search by email, filter by role, create (the first key shown once), edit, delete. */
 import { useState } from "preact/hooks";
 import { get, post } from "../api.ts";
+import { PageHead, ReadOnly, RowActions } from "../components/actions.tsx";
 import { useAsync } from "../components/async.ts";
 import { SpendBar } from "../components/bits.tsx";
 import { AsyncView, Empty, SuccessNotice } from "../components/feedback.tsx";
@@ -94,30 +95,22 @@ export function UsersPage({ route }: { route: Route }) {
       label: "Actions",
       render: (u) =>
         mayChange ? (
-          <div class="row-actions">
-            <button type="button" class="secondary" onClick={() => setDialog({ kind: "edit", user: u })} aria-label={`Edit ${label(u)}`}>
-              Edit
-            </button>
-            <button type="button" class="danger" onClick={() => setDialog({ kind: "delete", user: u })} aria-label={`Delete ${label(u)}`}>
-              Delete
-            </button>
-          </div>
+          <RowActions
+            name={label(u)}
+            actions={[
+              { label: "Edit", onClick: () => setDialog({ kind: "edit", user: u }) },
+              { label: "Delete", danger: true, onClick: () => setDialog({ kind: "delete", user: u }) },
+            ]}
+          />
         ) : (
-          <span class="muted">read-only</span>
+          <ReadOnly />
         ),
     },
   ];
 
   return (
     <section aria-labelledby="users-title">
-      <div class="page-head">
-        <h1 id="users-title">Users</h1>
-        {mayChange && (
-          <button type="button" onClick={() => setDialog({ kind: "create" })}>
-            Create user
-          </button>
-        )}
-      </div>
+      <PageHead id="users-title" title="Users" action={mayChange && { label: "Create user", onClick: () => setDialog({ kind: "create" }) }} />
       <div class="toolbar">
         <SearchBox label="Search by email" value={search} onSearch={(text) => go({ page: 1, search: text })} />
         <RoleFilter value={role} onChange={(next) => go({ page: 1, role: next })} />
