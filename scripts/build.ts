@@ -35,7 +35,9 @@ mkdirSync(resolve(outfile, ".."), { recursive: true });
 const started = performance.now();
 const ui = await bundleClient();
 const result = await Bun.build({
-  entrypoints: [join(root, "src", "main.ts")],
+  // The spend flush worker is a second entry point; src/spend/flush-worker.ts names it
+  // relative to src/, the entry points' common folder.
+  entrypoints: [join(root, "src", "main.ts"), join(root, "src", "spend", "flush.worker.ts")],
   target: "bun",
   minify: true,
   sourcemap: "linked",

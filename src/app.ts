@@ -11,6 +11,7 @@ import type { CachedKey } from "./auth/principal.ts";
 import { isRouteAllowed } from "./auth/routes.ts";
 import { keyFromSessionCookie } from "./auth/session-cookie.ts";
 import type { Config } from "./config/index.ts";
+import type { OpenOptions } from "./db/database.ts";
 import type { Store } from "./db/store/index.ts";
 import { ApiError, toApiError } from "./errors.ts";
 import { docsRoutes } from "./docs/routes.ts";
@@ -54,6 +55,8 @@ export interface AppOptions {
   spend?: SpendRecorder;
   /** This instance's spend journal; with it, calls are recorded by the ledger (see src/spend). */
   journalDir?: string | null;
+  /** Where the database is, so the ledger flushes on a worker with its own connection; without it, on this thread. */
+  database?: OpenOptions;
   /** Directory that relative paths in the config resolve against. */
   configDir?: string;
   /** Rate-limit counters; default in memory, or Redis when configured. */
@@ -119,6 +122,7 @@ export function createApp(options: AppOptions) {
     env,
     log,
     journalDir: options.journalDir ?? null,
+    flushDatabase: options.database ?? null,
     recorder: options.spend,
     configDir: options.configDir ?? process.cwd(),
     limitStore: options.limitStore,

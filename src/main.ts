@@ -69,11 +69,12 @@ async function main(argv: string[]): Promise<number> {
   const settings = resolveSettings(config, { config: values.config, port: values.port, host: values.host, db: values.db, noMigrate: values["no-migrate"] }, process.env);
 
   const hooks = await loadOperatorHooks(config, settings.configDir, process.env);
-  const database = openDatabase({ databaseUrl: settings.databaseUrl, sqlitePath: settings.sqlitePath, poolSize: config.general_settings?.database_connection_pool_limit });
+  const location = { databaseUrl: settings.databaseUrl, sqlitePath: settings.sqlitePath };
+  const database = openDatabase({ ...location, poolSize: config.general_settings?.database_connection_pool_limit });
   if (settings.migrate) await database.migrate();
   const store = createStore(database);
   const journalDir = process.env.TOLLGATE_JOURNAL_DIR || (settings.databaseUrl ? "./tollgate-journal" : `${settings.sqlitePath}.journal`);
-  const { app, start } = createApp({ config, store, masterKey: settings.masterKey, log, journalDir, configDir: settings.configDir, hooks });
+  const { app, start } = createApp({ config, store, database: location, masterKey: settings.masterKey, log, journalDir, configDir: settings.configDir, hooks });
   const stopBackground = await start();
   app.listen({ port: settings.port, hostname: settings.host, maxRequestBodySize: 64 * 1024 * 1024 });
 

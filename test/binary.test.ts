@@ -12,6 +12,8 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestDatabase, postgresAvailable, type TestDatabase } from "./support/databases.ts";
+import { completionTokens, promptTokens, startMockOpenAI } from "./support/mock-openai.ts";
+import { HELLO } from "./support/proxy.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const DIST_BINARY = join(ROOT, "dist", "tollgate");
@@ -203,6 +205,43 @@ describe("compiled binary: serving on SQLite from an empty directory", () => {
     expect(bytes.includes(Buffer.from(new Bun.CryptoHasher("sha256").update(key).digest("hex")))).toBe(true);
 
     await stopGracefully(server);
+  }, 30_000);
+});
+
+describe("compiled binary: spend", () => {
+  test("a call's spend is flushed to the database by the flush worker inside the binary", async () => {
+    const mock = startMockOpenAI();
+    try {
+      writeFileSync(
+        join(dir, "spend.yaml"),
+        `general_settings:\n  master_key: ${MASTER_KEY}\n  proxy_batch_write_at: 0.2\nmodel_list:\n  - model_name: priced\n    litellm_params:\n      model: openai/priced\n      api_base: ${mock.url}/v1\n      api_key: sk-upstream\n      input_cost_per_token: 0.5\n      output_cost_per_token: 0.25\n`,
+      );
+      const server = await startServer({}, "spend.yaml", "./spend.db");
+      const generated = await call(server, "POST", "/key/generate", {});
+      const key = (generated.body as { key: string }).key;
+      const chat = await fetch(`${server.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify({ model: "priced", messages: HELLO, max_tokens: 4 }),
+      });
+      expect(chat.status).toBe(200);
+      const cost = promptTokens({ messages: HELLO }) * 0.5 + completionTokens({ max_tokens: 4 }) * 0.25;
+
+      // Within a few flush intervals (0.2 s) the spend-log row is in the database, and
+      // the key's spend (stored + unflushed) still counts the call once.
+      const deadline = Date.now() + 5_000;
+      let logs: { spend: number }[] = [];
+      while (Date.now() < deadline && logs.length === 0) {
+        await Bun.sleep(100);
+        logs = (await call(server, "GET", "/spend/logs?summarize=false")).body as { spend: number }[];
+      }
+      expect(logs.map((l) => l.spend)).toEqual([cost]);
+      const info = await call(server, "GET", `/key/info?key=${encodeURIComponent(key)}`);
+      expect((info.body as { info: { spend: number } }).info.spend).toBeCloseTo(cost, 12);
+      await stopGracefully(server);
+    } finally {
+      await mock.close();
+    }
   }, 30_000);
 });
 

@@ -15,7 +15,8 @@ import { openDatabase } from "../../src/db/database.ts";
 import { createStore } from "../../src/db/store/index.ts";
 import { silentLogger } from "../../src/log.ts";
 import { Journal } from "../../src/spend/journal.ts";
-import { Ledger, type JournaledEntry } from "../../src/spend/ledger.ts";
+import { Ledger } from "../../src/spend/ledger.ts";
+import type { JournaledEntry } from "../../src/spend/ledger-entry.ts";
 import { type SettledCall, settledCall } from "../../src/spend/settlement.ts";
 
 const { values } = parseArgs({ args: Bun.argv.slice(2), options: { calls: { type: "string", default: "100000" }, keys: { type: "string", default: "200" } } });

@@ -3,6 +3,7 @@
  * call (when a journal directory is given), budget admission and the rate limiter.
  */
 import type { Config } from "../config/index.ts";
+import type { OpenOptions } from "../db/database.ts";
 import type { Store } from "../db/store/index.ts";
 import { createLimitStore, createRateLimiter, type LimitStore, rateLimitWindowFromEnv, redisUrlFromConfig } from "../limits/index.ts";
 import type { Logger } from "../log.ts";
@@ -11,8 +12,10 @@ import type { ResetResult } from "../db/store/budget-windows.ts";
 import { createBudgetWindows } from "./budget-windows.ts";
 import { BudgetGuard } from "./budgets.ts";
 import { ModelBudgets } from "./model-budgets.ts";
+import { startFlushWorker } from "./flush-worker.ts";
 import { Journal } from "./journal.ts";
-import { Ledger, type JournaledEntry } from "./ledger.ts";
+import { Ledger } from "./ledger.ts";
+import type { JournaledEntry } from "./ledger-entry.ts";
 import { createCostCalculator, isFreeModel, loadPriceMap, resolvePriceMapPath } from "./prices/index.ts";
 import type { SpendRecorder } from "./settlement.ts";
 
@@ -24,6 +27,8 @@ export interface SpendingOptions {
   log: Logger;
   /** Where this instance journals settled calls; null = no ledger (calls go to `recorder`). */
   journalDir: string | null;
+  /** The database, for the flush worker's own connection; null = flushes run on this thread. */
+  flushDatabase: OpenOptions | null;
   /** Used instead of the ledger when there is none (tests record calls with it). */
   recorder?: SpendRecorder;
   /** Directory relative price-map paths resolve against. */
@@ -54,12 +59,14 @@ export function createSpending(options: SpendingOptions) {
 
   let budgets: BudgetGuard | null = null;
   let modelBudgets: ModelBudgets | null = null;
+  const flushWorker = options.journalDir && options.flushDatabase ? startFlushWorker(options.flushDatabase, log) : null;
   const ledger = options.journalDir
     ? new Ledger({
         store,
         journal: new Journal<JournaledEntry>(options.journalDir),
         price: (call) => calculator.cost(call).cost,
         writeSpendLogs: general.disable_spend_logs !== true,
+        applyFlush: flushWorker?.apply,
         log,
         onFlushed: (applied, keyModels) => {
           budgets?.onFlushed(applied);
@@ -123,6 +130,7 @@ export function createSpending(options: SpendingOptions) {
         await ledger.flush();
         ledger.close();
       }
+      await flushWorker?.close();
       await limitStore.close();
     },
   };

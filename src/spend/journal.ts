@@ -32,7 +32,7 @@ export class Journal<T> {
   private pendingWrite: Promise<void> | null = null;
   private readonly lockPath: string;
 
-  constructor(private readonly dir: string) {
+  constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true });
     this.lockPath = join(dir, "lock");
     this.acquireLock();
@@ -47,17 +47,7 @@ export class Journal<T> {
     const files = readdirSync(this.dir)
       .filter((f) => f.startsWith("sealed-"))
       .sort((a, b) => Number(a.slice(7, -6)) - Number(b.slice(7, -6)));
-    const entries: JournalEntry<T>[] = [];
-    for (const file of [...files, CURRENT]) {
-      for (const line of readFileSync(join(this.dir, file), "utf8").split("\n")) {
-        if (line === "") continue;
-        try {
-          entries.push(JSON.parse(line) as JournalEntry<T>);
-        } catch {
-          // A line cut short by a crash mid-write: its call never completed for the client.
-        }
-      }
-    }
+    const entries = [...files, CURRENT].flatMap((file) => readJournalFile<T>(join(this.dir, file)));
     this.seq = Math.max(this.seq, ...entries.map((e) => e.seq));
     return entries;
   }
@@ -137,6 +127,20 @@ export class Journal<T> {
     }
     writeFileSync(this.lockPath, String(process.pid));
   }
+}
+
+/** The entries of one journal file; a line cut short by a crash mid-write is skipped (its call never completed for the client). */
+export function readJournalFile<T>(path: string): JournalEntry<T>[] {
+  const entries: JournalEntry<T>[] = [];
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    if (line === "") continue;
+    try {
+      entries.push(JSON.parse(line) as JournalEntry<T>);
+    } catch {
+      // torn line
+    }
+  }
+  return entries;
 }
 
 function isAlive(pid: number): boolean {

@@ -14,29 +14,12 @@
  * - Stored spend + `unflushed(...)` is the live spend of an entity on this instance.
  */
 import type { Logger } from "../log.ts";
-import type { NewSpendLogRow } from "../db/rows.ts";
 import { emptyIncrements, memberKey, type SpendEntity, type SpendIncrements } from "../db/store/spend.ts";
 import type { Store } from "../db/store/index.ts";
 import type { Journal } from "./journal.ts";
+import { applyFlush, type FlushRequest } from "./flush.ts";
+import { accumulate, addTo, journaled, type JournaledEntry, type LedgerEntry, revive } from "./ledger-entry.ts";
 import type { SettledCall, SpendRecorder } from "./settlement.ts";
-
-/** A priced call. */
-export interface LedgerEntry {
-  call: SettledCall;
-  cost: number;
-}
-
-type CallTimes = "start_time" | "end_time" | "completion_start_time";
-
-/**
- * A priced call as journaled: its times as epoch milliseconds, because JSON.stringify
- * of an object holding Dates took 3 µs a call against 0.7 µs without (every call pays it).
- * Journals written before this carry ISO strings, which `revive` reads as well.
- */
-export interface JournaledEntry {
-  call: Omit<SettledCall, CallTimes> & { start_time: number | string; end_time: number | string; completion_start_time: number | string | null };
-  cost: number;
-}
 
 export interface LedgerOptions {
   store: Pick<Store, "applySpend" | "getCheckpoint">;
@@ -44,6 +27,11 @@ export interface LedgerOptions {
   price: (call: SettledCall) => number;
   /** `disable_spend_logs`: entity spend is still counted, no log rows are written. */
   writeSpendLogs: boolean;
+  /**
+   * Where a flush is applied: by default on this thread with `store`; the app hands it
+   * to the flush worker (flush-worker.ts). Either way it runs `applyFlush`.
+   */
+  applyFlush?: (request: FlushRequest) => Promise<void>;
   log: Logger;
   /** Called after each committed flush with what it added (budgets re-read their bases). */
   onFlushed?: (applied: SpendIncrements, keyModels: ReadonlyMap<string, number>) => void;
@@ -117,118 +105,23 @@ export class Ledger implements SpendRecorder {
     journal.seal();
     // Every sealed segment holds only entries of this batch or already applied ones.
     const segments = journal.sealedSegments();
-    const increments = emptyIncrements();
-    const keyModels = new Map<string, number>();
-    const logs: NewSpendLogRow[] = [];
-    for (const { entry } of batch) {
-      accumulate(entry, increments, keyModels);
-      if (this.options.writeSpendLogs) logs.push(spendLogRow(entry));
-    }
-    const seq = batch[batch.length - 1]!.seq;
+    const request: FlushRequest = { journalDir: journal.dir, instanceId: journal.instanceId, segments, upTo: batch[batch.length - 1]!.seq, writeSpendLogs: this.options.writeSpendLogs };
     try {
-      await store.applySpend({ logs, increments, checkpoint: { instanceId: journal.instanceId, seq } });
+      await (this.options.applyFlush ?? ((r: FlushRequest) => applyFlush(store, r)))(request);
     } catch (err) {
       this.pending = batch.concat(this.pending);
       this.options.log.error("spend flush failed; will retry", { entries: batch.length, error: String(err) });
       return;
     }
     journal.discard(segments);
+    // What the flush added is what this batch had counted as unflushed.
+    const increments = emptyIncrements();
+    const keyModels = new Map<string, number>();
+    for (const { entry } of batch) accumulate(entry, increments, keyModels);
     for (const entity of Object.keys(increments) as SpendEntity[]) {
-      for (const [id, amount] of increments[entity]) add(this.unflushedSpend[entity], id, -amount, true);
+      for (const [id, amount] of increments[entity]) addTo(this.unflushedSpend[entity], id, -amount, true);
     }
-    for (const [id, amount] of keyModels) add(this.unflushedKeyModels, id, -amount, true);
+    for (const [id, amount] of keyModels) addTo(this.unflushedKeyModels, id, -amount, true);
     this.options.onFlushed?.(increments, keyModels);
   }
-}
-
-function add(map: Map<string, number>, id: string, amount: number, dropZero = false): void {
-  const next = (map.get(id) ?? 0) + amount;
-  // Flushing subtracts exactly what was added, but floating point may leave dust.
-  if (dropZero && Math.abs(next) < 1e-12) map.delete(id);
-  else map.set(id, next);
-}
-
-/** The entities a call's cost is added to (API.md §4.2). */
-function forEachIncrement(entry: LedgerEntry, apply: (entity: SpendEntity, id: string, amount: number) => void): void {
-  const { call, cost } = entry;
-  if (cost === 0) return;
-  if (call.api_key) apply("keys", call.api_key, cost);
-  if (call.user_id) apply("users", call.user_id, cost);
-  if (call.team_id) apply("teams", call.team_id, cost);
-  if (call.team_id && call.user_id) apply("members", memberKey(call.team_id, call.user_id), cost);
-  if (call.end_user) apply("customers", call.end_user, cost);
-}
-
-/** Adds a call's cost to its entities and to its key's spend on its model group. */
-function accumulate(entry: LedgerEntry, spend: SpendIncrements, keyModels: Map<string, number>): void {
-  forEachIncrement(entry, (entity, id, amount) => add(spend[entity], id, amount));
-  const { call, cost } = entry;
-  if (cost !== 0 && call.api_key) add(keyModels, `${call.api_key}\u0000${call.model_group}`, cost);
-}
-
-function journaled({ call, cost }: LedgerEntry): JournaledEntry {
-  return {
-    call: { ...call, start_time: call.start_time.getTime(), end_time: call.end_time.getTime(), completion_start_time: call.completion_start_time?.getTime() ?? null },
-    cost,
-  };
-}
-
-function revive({ call, cost }: JournaledEntry): LedgerEntry {
-  return {
-    cost,
-    call: {
-      ...call,
-      start_time: new Date(call.start_time),
-      end_time: new Date(call.end_time),
-      completion_start_time: call.completion_start_time === null ? null : new Date(call.completion_start_time),
-    },
-  };
-}
-
-/** The spend-log row of a call (API.md §4.3). `request_id` is the call id: unique and stable. */
-export function spendLogRow({ call, cost }: LedgerEntry): NewSpendLogRow {
-  return {
-    request_id: call.call_id,
-    call_type: call.call_type,
-    api_key: call.api_key ?? "",
-    spend: cost,
-    total_tokens: call.prompt_tokens + call.completion_tokens,
-    prompt_tokens: call.prompt_tokens,
-    completion_tokens: call.completion_tokens,
-    cached_tokens: call.cached_tokens,
-    start_time: call.start_time,
-    end_time: call.end_time,
-    completion_start_time: call.completion_start_time,
-    model: call.model ?? call.model_group,
-    model_id: call.model_id,
-    model_group: call.model_group,
-    custom_llm_provider: call.provider,
-    api_base: call.api_base,
-    user: call.user_id,
-    end_user: call.end_user,
-    team_id: call.team_id,
-    organization_id: null,
-    status: call.status,
-    metadata: {
-      response_id: call.request_id,
-      user_api_key_user_id: call.user_id,
-      user_api_key_team_id: call.team_id,
-      usage_object: {
-        prompt_tokens: call.prompt_tokens,
-        completion_tokens: call.completion_tokens,
-        cached_tokens: call.cached_tokens,
-        cache_creation_tokens: call.cache_creation_tokens,
-        reasoning_tokens: call.reasoning_tokens,
-        estimated: call.usage_estimated,
-      },
-      attempted_retries: call.attempted_retries,
-      stream: call.stream,
-      ...(call.error ? { error_information: { error_message: call.error, error_code: String(call.http_status) } } : {}),
-      ...(call.metadata as Record<string, never>),
-    },
-    request_tags: Array.isArray(call.metadata.tags) ? (call.metadata.tags as string[]) : [],
-    cache_hit: "False",
-    messages: call.messages ?? null,
-    response: call.response ?? null,
-  };
 }

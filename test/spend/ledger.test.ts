@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { memberKey } from "../../src/db/store/spend.ts";
 import { silentLogger } from "../../src/log.ts";
 import { Journal } from "../../src/spend/journal.ts";
-import { Ledger, type JournaledEntry } from "../../src/spend/ledger.ts";
+import { Ledger } from "../../src/spend/ledger.ts";
+import type { JournaledEntry } from "../../src/spend/ledger-entry.ts";
 import { type SettledCall, settledCall } from "../../src/spend/settlement.ts";
 import { describeStores } from "../support/harness.ts";
 

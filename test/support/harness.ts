@@ -60,7 +60,8 @@ export class Harness {
   static async start(dialect: Dialect, options: HarnessOptions = {}): Promise<Harness> {
     const owner = options.shareDatabaseOf;
     const testDb = owner ? { ...owner.testDb, drop: async () => {} } : await createTestDatabase(dialect);
-    const database = openDatabase({ databaseUrl: testDb.databaseUrl, sqlitePath: testDb.sqlitePath, poolSize: 4 });
+    const location = { databaseUrl: testDb.databaseUrl, sqlitePath: testDb.sqlitePath };
+    const database = openDatabase({ ...location, poolSize: 4 });
     await database.migrate();
     const store = createStore(database);
     const config = { model_list: [], ...options.config } as Config;
@@ -75,6 +76,8 @@ export class Harness {
       spend: options.spend,
       liveSpend: options.liveSpend,
       journalDir,
+      // Flushes run on the flush worker, as in the binary.
+      database: location,
       limitStore: options.limitStore,
       hooks: options.hooks,
     });

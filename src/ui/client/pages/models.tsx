@@ -78,7 +78,7 @@ export function ModelsPage({ route }: { route: Route }) {
       </div>
       <p class="hint">
         {seesEverything(session) ? "The model groups in tollgate's config" : "The model groups you may call"}, and the deployments that serve them. Prices are in USD per 1M
-        tokens, as the config sets them; “not set” means the config gives none (tollgate then prices calls from its built-in price list, if it knows the model).
+        tokens, what tollgate charges a call at: the deployment's own prices, else its price list's; “not set” means tollgate knows no price for the model, and its calls cost 0.
       </p>
       <AsyncView state={state} what="models">
         {(data) =>
