@@ -47,6 +47,22 @@ describeStores("spend ledger", (h) => {
     expect(spend.customers.get("customer-a")).toBeCloseTo(0.02, 12);
   });
 
+  test("a flush of thousands of calls (several insert statements) writes every row once, in one transaction", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ledger-"));
+    const ledger = newLedger(dir);
+    const { token } = await seedEntities();
+    const calls = Array.from({ length: 4_500 }, () => call({ api_key: token, model_group: "bulk-model" }));
+    for (const c of calls) void ledger.record(c);
+    await ledger.flush();
+
+    const rows = await h().database.db.select().from(h().database.tables.spendLogs);
+    const bulk = rows.filter((r) => r.model_group === "bulk-model");
+    expect(bulk.length).toBe(4_500);
+    expect(new Set(bulk.map((r) => r.request_id))).toEqual(new Set(calls.map((c) => c.call_id)));
+    expect((await h().store.getKey(token))?.spend).toBeCloseTo(4_500 * 0.02, 9);
+    ledger.close();
+  });
+
   test("after a crash, the journal is replayed once: nothing lost, nothing counted twice", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ledger-"));
     const { token } = await seedEntities();
