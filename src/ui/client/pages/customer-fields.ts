@@ -1,9 +1,8 @@
 /** Every field of /customer/new and /customer/update, as the customer form shows them. */
 import type { FieldSpec } from "../components/form.tsx";
+import { BUDGET, budgetFields, LIMIT_FIELDS } from "./common-fields.ts";
 
 const BASICS = "";
-const BUDGET = "Budget";
-const LIMITS = "Rate limits";
 
 /** The customer's fields; `modelNames` makes the default model a choice among the configured ones. */
 export function customerFields(modelNames: readonly string[] | undefined): FieldSpec[] {
@@ -14,9 +13,7 @@ export function customerFields(modelNames: readonly string[] | undefined): Field
       : { name: "default_model", label: "Default model", kind: "text", section: BASICS, placeholder: "gpt-4o", help: "A configured model group, used when a request for this customer names no model." },
     { name: "allowed_model_region", label: "Allowed model region", kind: "select", section: BASICS, options: ["eu", "us"], help: "Only deployments in this region serve the customer." },
     { name: "blocked", label: "Blocked", kind: "boolean", section: BASICS, help: "Requests made for a blocked customer are refused." },
-    { name: "max_budget", label: "Max budget (USD)", kind: "number", section: BUDGET, help: "Requests are refused once spend reaches it." },
-    { name: "soft_budget", label: "Soft budget (USD)", kind: "number", section: BUDGET, help: "Crossing it is recorded; nothing is blocked." },
-    { name: "budget_duration", label: "Budget resets every", kind: "text", section: BUDGET, placeholder: "30d" },
+    ...budgetFields("Requests are refused once spend reaches it."),
     { name: "budget_reset_at", label: "Next reset", kind: "text", section: BUDGET, placeholder: "2030-01-01T00:00:00Z", help: "An ISO 8601 date-time; worked out from the reset period when empty." },
     { name: "model_max_budget", label: "Budget per model", kind: "json", section: BUDGET, placeholder: '{"gpt-4o": {"max_budget": 10, "budget_duration": "30d"}}' },
     {
@@ -27,9 +24,7 @@ export function customerFields(modelNames: readonly string[] | undefined): Field
       help: "Link an existing budget instead of giving the fields above. Changing the fields of a linked budget changes it for everyone linked to it.",
     },
     { name: "spend", label: "Spend so far (USD)", kind: "number", section: BUDGET, help: "Normally left alone: tollgate adds every call's cost." },
-    { name: "rpm_limit", label: "Requests per minute", kind: "integer", section: LIMITS },
-    { name: "tpm_limit", label: "Tokens per minute", kind: "integer", section: LIMITS },
-    { name: "max_parallel_requests", label: "Parallel requests", kind: "integer", section: LIMITS },
+    ...LIMIT_FIELDS,
   ];
 }
 

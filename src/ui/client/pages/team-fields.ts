@@ -1,27 +1,19 @@
 /** Every field of /team/new and /team/update, and of the member routes, as the team forms show them. */
 import type { FieldSpec } from "../components/form.tsx";
+import { ACCESS, budgetFields, LIMIT_FIELDS, MODEL_LIMIT_FIELDS, MODEL_MAX_BUDGET, MORE, modelsField } from "./common-fields.ts";
 
 const BASICS = "";
-const BUDGET = "Budget";
-const LIMITS = "Rate limits";
 const MEMBER_DEFAULTS = "Member defaults";
-const ACCESS = "Access";
-const MORE = "Metadata and more";
 const MEMBERS = "Members";
 
 /** Fields of the team itself: the same on create and edit. */
 export const TEAM_FIELDS: FieldSpec[] = [
   { name: "team_alias", label: "Alias", kind: "text", section: BASICS, help: "A readable name." },
-  { name: "models", label: "Models", kind: "list", section: BASICS, placeholder: "gpt-4o, claude-3-5-sonnet", help: "Comma-separated models the team's keys may call; empty means every model.", cleared: [] },
-  { name: "max_budget", label: "Max budget (USD)", kind: "number", section: BUDGET, help: "Shared by all the team's keys." },
-  { name: "soft_budget", label: "Soft budget (USD)", kind: "number", section: BUDGET, help: "Crossing it is recorded; nothing is blocked." },
-  { name: "budget_duration", label: "Budget resets every", kind: "text", section: BUDGET, placeholder: "30d" },
-  { name: "model_max_budget", label: "Budget per model", kind: "json", section: BUDGET, placeholder: '{"gpt-4o": {"budget_limit": 10, "time_period": "30d"}}', cleared: {} },
-  { name: "rpm_limit", label: "Requests per minute", kind: "integer", section: LIMITS },
-  { name: "tpm_limit", label: "Tokens per minute", kind: "integer", section: LIMITS },
-  { name: "max_parallel_requests", label: "Parallel requests", kind: "integer", section: LIMITS },
-  { name: "model_rpm_limit", label: "Requests per minute per model", kind: "json", section: LIMITS, placeholder: '{"gpt-4o": 10}' },
-  { name: "model_tpm_limit", label: "Tokens per minute per model", kind: "json", section: LIMITS, placeholder: '{"gpt-4o": 10000}' },
+  modelsField("Comma-separated models the team's keys may call; empty means every model."),
+  ...budgetFields("Shared by all the team's keys."),
+  MODEL_MAX_BUDGET,
+  ...LIMIT_FIELDS,
+  ...MODEL_LIMIT_FIELDS,
   { name: "team_member_budget", label: "Budget of each member (USD)", kind: "number", section: MEMBER_DEFAULTS, help: "Each member's own budget inside the team, unless set per member." },
   { name: "team_member_budget_duration", label: "Member budget resets every", kind: "text", section: MEMBER_DEFAULTS, placeholder: "30d" },
   { name: "team_member_rpm_limit", label: "Requests per minute of each member", kind: "integer", section: MEMBER_DEFAULTS },

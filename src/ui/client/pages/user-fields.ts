@@ -1,10 +1,8 @@
 /** Every field of /user/new and /user/update, as the user form shows them. */
 import type { FieldSpec } from "../components/form.tsx";
+import { budgetFields, LIMIT_FIELDS, MODEL_MAX_BUDGET, MORE, modelsField, SPEND } from "./common-fields.ts";
 
 const BASICS = "";
-const BUDGET = "Budget";
-const LIMITS = "Rate limits";
-const MORE = "Metadata and more";
 const FIRST_KEY = "First key";
 
 export const USER_ROLES = ["proxy_admin", "proxy_admin_viewer", "internal_user", "internal_user_viewer"] as const;
@@ -21,16 +19,12 @@ export const USER_FIELDS: FieldSpec[] = [
     options: USER_ROLES,
     help: "Admins manage everything, admin viewers read everything; internal users manage their own keys (viewers only read them). Empty means internal_user.",
   },
-  { name: "models", label: "Models", kind: "list", section: BASICS, placeholder: "gpt-4o, claude-3-5-sonnet", help: "Comma-separated; empty means every model.", cleared: [] },
+  modelsField("Comma-separated; empty means every model."),
   { name: "password", label: "Password", kind: "password", section: BASICS, help: "8 to 128 characters. When editing, leave it empty to keep the current one." },
-  { name: "max_budget", label: "Max budget (USD)", kind: "number", section: BUDGET, help: "The user's own budget, shared by its personal keys." },
-  { name: "soft_budget", label: "Soft budget (USD)", kind: "number", section: BUDGET, help: "Crossing it is recorded; nothing is blocked." },
-  { name: "budget_duration", label: "Budget resets every", kind: "text", section: BUDGET, placeholder: "30d" },
-  { name: "model_max_budget", label: "Budget per model", kind: "json", section: BUDGET, placeholder: '{"gpt-4o": {"budget_limit": 10, "time_period": "30d"}}', cleared: {} },
-  { name: "spend", label: "Spend so far (USD)", kind: "number", section: BUDGET, help: "Normally left alone: tollgate adds every call's cost." },
-  { name: "rpm_limit", label: "Requests per minute", kind: "integer", section: LIMITS },
-  { name: "tpm_limit", label: "Tokens per minute", kind: "integer", section: LIMITS },
-  { name: "max_parallel_requests", label: "Parallel requests", kind: "integer", section: LIMITS },
+  ...budgetFields("The user's own budget, shared by its personal keys."),
+  MODEL_MAX_BUDGET,
+  SPEND,
+  ...LIMIT_FIELDS,
   { name: "metadata", label: "Metadata", kind: "json", section: MORE, placeholder: '{"department": "research"}', cleared: {} },
   { name: "organization_id", label: "Organization ID", kind: "text", section: MORE },
   { name: "sso_user_id", label: "SSO user ID", kind: "text", section: MORE, help: "The user's id at the identity provider." },
