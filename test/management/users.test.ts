@@ -90,6 +90,19 @@ describeStores("/user/new", (h) => {
     expect((await h().store.getBudget(membership!.budget_id!))?.max_budget).toBe(3);
   });
 
+  test("joining a team with a default member budget (team_member_budget) binds the user to it, as /team/member_add does", async () => {
+    const team = await h().post("/team/new", { team_alias: uniqueId("defaults"), team_member_budget: 7 });
+    expect(team.status).toBe(200);
+    const teamId = team.body.team_id as string;
+    const userId = uniqueId("member");
+
+    expect((await h().post("/user/new", { user_id: userId, teams: [teamId] })).status).toBe(200);
+
+    const membership = await h().store.getTeamMember(teamId, userId);
+    expect(membership?.budget_id).toBe((await h().store.getTeam(teamId))!.team_member_budget_id);
+    expect((await h().store.getBudget(membership!.budget_id!))?.max_budget).toBe(7);
+  });
+
   test("a duplicate user_id is 409 and stores no second key", async () => {
     const existing = await createUser(h());
 

@@ -108,8 +108,10 @@ export function createUserService(options: UserServiceOptions) {
     const budgets: NewBudgetRow[] = [];
     for (const ref of req.teams ?? []) {
       const team = typeof ref === "string" ? { team_id: ref, max_budget_in_team: null, user_role: null } : ref;
-      if (!(await store.getTeam(team.team_id))) throw badRequest(`Team not found: team_id=${team.team_id}`, "teams");
-      let budget_id: string | null = null;
+      const stored = await store.getTeam(team.team_id);
+      if (!stored) throw badRequest(`Team not found: team_id=${team.team_id}`, "teams");
+      // As /team/member_add: the team's default member budget, unless one is given here.
+      let budget_id = stored.team_member_budget_id;
       if (team.max_budget_in_team != null) {
         assertNonNegative({ max_budget_in_team: team.max_budget_in_team }, ["max_budget_in_team"]);
         budget_id = crypto.randomUUID();
