@@ -103,6 +103,28 @@ describeStores("/user/new", (h) => {
     expect((await h().store.getBudget(membership!.budget_id!))?.max_budget).toBe(7);
   });
 
+  test("team_id makes the user a member of that team and puts its first key in it, as LiteLLM does", async () => {
+    const teamId = uniqueId("team");
+    await insertTeam(h(), teamId, "Research");
+    const userId = uniqueId("member");
+
+    const res = await h().post("/user/new", { user_id: userId, team_id: teamId, model_rpm_limit: { "gpt-4o": 5 } });
+
+    expect(res.status).toBe(200);
+    expect(res.body.teams).toEqual([teamId]);
+    expect((await h().store.getTeamMember(teamId, userId))?.role).toBe("user");
+    const key = await h().store.getKey(res.body.token);
+    expect(key?.team_id).toBe(teamId);
+    expect(key?.metadata.model_rpm_limit).toEqual({ "gpt-4o": 5 });
+  });
+
+  test("an unknown team_id is a 400 and stores no user", async () => {
+    const userId = uniqueId("member");
+    const res = await h().post("/user/new", { user_id: userId, team_id: "no-such-team" });
+    expectError(res, { status: 400, type: "bad_request_error", message: "no-such-team" });
+    expect(await h().store.getUser(userId)).toBeNull();
+  });
+
   test("a duplicate user_id is 409 and stores no second key", async () => {
     const existing = await createUser(h());
 

@@ -71,6 +71,10 @@ const KEY_ONLY_FIELDS = [
   "allowed_cache_controls",
   "guardrails",
   "blocked",
+  "team_id",
+  "enforced_params",
+  "model_rpm_limit",
+  "model_tpm_limit",
 ] as const;
 
 type PresentedUser = Omit<UserRow, "password_hash"> & { teams: string[] };
@@ -106,7 +110,10 @@ export function createUserService(options: UserServiceOptions) {
   async function memberships(req: NewUserRequest, userId: string, at: Date) {
     const rows: NewTeamMemberRow[] = [];
     const budgets: NewBudgetRow[] = [];
-    for (const ref of req.teams ?? []) {
+    // As LiteLLM: a `team_id` (the first key's team) also makes the user a member of it.
+    const refs = [...(req.teams ?? [])];
+    if (req.team_id && !refs.some((ref) => (typeof ref === "string" ? ref : ref.team_id) === req.team_id)) refs.push(req.team_id);
+    for (const ref of refs) {
       const team = typeof ref === "string" ? { team_id: ref, max_budget_in_team: null, user_role: null } : ref;
       const stored = await store.getTeam(team.team_id);
       if (!stored) throw badRequest(`Team not found: team_id=${team.team_id}`, "teams");
