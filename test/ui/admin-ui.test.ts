@@ -172,6 +172,35 @@ describe("admin UI in a browser", () => {
     expect(await cell(request, "Cost").textContent()).toBe("$1.75");
   }, TIMEOUT);
 
+  test("the create form reaches every /key/generate field: limits, access, and anything else as JSON", async () => {
+    const { page } = await ui.open(h());
+    await signIn(page, MASTER_KEY);
+
+    await page.getByRole("button", { name: "Create key" }).click();
+    const form = page.getByRole("dialog", { name: "Create key" });
+    await form.getByLabel("Alias", { exact: true }).fill("every-field");
+    await form.locator("summary", { hasText: "Rate limits" }).click();
+    await form.getByLabel("Requests per minute", { exact: true }).fill("42");
+    await form.getByLabel("Requests-per-minute limit type").selectOption("guaranteed_throughput");
+    await form.locator("summary", { hasText: "Access" }).click();
+    await form.getByLabel("Allowed routes").fill("llm_api_routes, /key/info");
+    await form.locator("summary", { hasText: "Metadata and more" }).click();
+    await form.getByLabel("Tags").fill("team-a, nightly");
+    await form.getByLabel("Other fields (JSON)").fill('{"allowed_vector_store_indexes": [{"index_name": "docs", "index_permissions": ["read"]}]}');
+    await form.getByRole("button", { name: "Create key" }).click();
+    await page.getByRole("dialog", { name: "Key “every-field” created" }).getByRole("button", { name: "Done" }).click();
+
+    const listed = await h().get("/key/list?key_alias=every-field&return_full_object=true");
+    expect(listed.body.keys).toHaveLength(1);
+    expect(listed.body.keys[0]).toMatchObject({
+      rpm_limit: 42,
+      rpm_limit_type: "guaranteed_throughput",
+      allowed_routes: ["llm_api_routes", "/key/info"],
+      tags: ["team-a", "nightly"],
+      allowed_vector_store_indexes: [{ index_name: "docs", index_permissions: ["read"] }],
+    });
+  }, TIMEOUT);
+
   test("block a key: it shows blocked and a chat call with it is refused with 401; unblock and it works again", async () => {
     const { key } = await createKey(h(), { key_alias: "block-me", models: [FREE] });
     const { page } = await ui.open(h());

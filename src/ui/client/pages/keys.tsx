@@ -11,7 +11,7 @@ import { Confirm, Modal } from "../components/modal.tsx";
 import { type Column, Pager, SearchBox, Table } from "../components/table.tsx";
 import { href, navigate, type Route } from "../router.ts";
 import { canChange, seesEverything, useSession } from "../session.ts";
-import { CUSTOM_KEY_FIELD, KEY_FIELDS } from "./key-fields.ts";
+import { CUSTOM_KEY_FIELD, KEY_FIELDS, withOtherFields } from "./key-fields.ts";
 
 export interface KeyRow {
   token: string;
@@ -151,7 +151,7 @@ export function KeysPage({ route }: { route: Route }) {
             submitLabel="Create key"
             onCancel={() => setDialog(null)}
             onSubmit={async (body) => {
-              const created = await post<{ key: string; key_alias: string | null }>("/key/generate", withOwner(withTeam(body, teamId), userId));
+              const created = await post<{ key: string; key_alias: string | null }>("/key/generate", withOwner(withTeam(withOtherFields(body), teamId), userId));
               setDialog({ kind: "created", key: created.key, alias: created.key_alias });
               state.reload();
             }}
@@ -167,7 +167,7 @@ export function KeysPage({ route }: { route: Route }) {
             submitLabel="Save changes"
             onCancel={() => setDialog(null)}
             onSubmit={async (body) => {
-              await post("/key/update", { ...body, key: dialog.key.token });
+              await post("/key/update", { ...withOtherFields(body), key: dialog.key.token });
               finish(`${label(dialog.key)} is saved.`);
             }}
           />
