@@ -3,12 +3,14 @@
  * members and customers, and rows in the spend log.
  *
  * Invariants:
- * - `record` prices the call, appends it to the local journal (synchronously, so a
- *   crash after the client saw the answer loses nothing) and adds it to the
- *   in-process "unflushed" counters; it never touches the database.
- * - `flush` (every `proxy_batch_write_at` seconds and at shutdown) writes everything
- *   recorded so far in ONE transaction, which also moves this journal's checkpoint;
- *   a failed flush keeps its entries for the next one.
+ * - `record` prices the call, appends it to the local journal and adds it to the
+ *   in-process "unflushed" counters; it never touches the database. Its promise
+ *   resolves once the entry is written (once per event-loop turn), and the proxy
+ *   answers only then, so a crash after the client saw the answer loses nothing.
+ * - `flush` (every `proxy_batch_write_at` seconds and at shutdown) seals the journal
+ *   and has everything recorded so far written in ONE transaction, which also moves
+ *   this journal's checkpoint (flush.ts; on the flush worker in the app); a failed
+ *   flush keeps its entries for the next one.
  * - `replay` at start-up applies journal entries past the checkpoint, so each call is
  *   counted exactly once, crash or not.
  * - Stored spend + `unflushed(...)` is the live spend of an entity on this instance.
