@@ -117,7 +117,7 @@ function GroupTable({ groups, deployments, selected, search }: { groups: ModelGr
     { label: "Mode", render: (g) => g.mode },
     { label: "Input / 1M", render: (g) => <Price values={pricesOf(of(g), "input_cost_per_token", g.input_cost_per_token)} />, numeric: true },
     { label: "Output / 1M", render: (g) => <Price values={pricesOf(of(g), "output_cost_per_token", g.output_cost_per_token)} />, numeric: true },
-    { label: "Cached input / 1M", render: (g) => <Price values={pricesOf(of(g), "cache_read_input_token_cost", null)} />, numeric: true },
+    { label: "Cached input / 1M", render: (g) => <Price values={pricesOf(of(g), "cache_read_input_token_cost", null)} unset={CACHED_UNSET} />, numeric: true },
     { label: "Context window", render: (g) => contextWindow(g.max_input_tokens, g.max_output_tokens) },
     { label: "Access groups", render: (g) => list(g.access_groups, "none") },
     { label: "Deployments", render: (g) => (g.deployments > 0 ? count(g.deployments) : <span class="muted">none listed</span>), numeric: true },
@@ -185,7 +185,7 @@ function DeploymentTable({ deployments, showGroup }: { deployments: Deployment[]
           </dd>
           <dt>Cached input</dt>
           <dd>
-            <Price values={[d.model_info.cache_read_input_token_cost ?? null]} />
+            <Price values={[d.model_info.cache_read_input_token_cost ?? null]} unset={CACHED_UNSET} />
           </dd>
         </dl>
       ),
@@ -197,14 +197,17 @@ function DeploymentTable({ deployments, showGroup }: { deployments: Deployment[]
   return <Table caption="Deployments" columns={columns} rows={deployments} rowKey={(d) => d.model_info.id} />;
 }
 
+/** Without a cached-token price, cached prompt tokens are charged as any prompt token. */
+const CACHED_UNSET = "as input";
+
 /** A price per 1M tokens; a range when the deployments of a group differ. */
-function Price({ values }: { values: (number | null | undefined)[] }) {
+function Price({ values, unset = "not set" }: { values: (number | null | undefined)[]; unset?: string }) {
   const set = values.filter((v): v is number => typeof v === "number");
-  if (set.length === 0) return <span class="muted">not set</span>;
+  if (set.length === 0) return <span class="muted">{unset}</span>;
   const low = Math.min(...set);
   const high = Math.max(...set);
-  const unset = set.length < values.length ? " (some not set)" : "";
-  return <span>{low === high ? `${perMillion(low)}${unset}` : `${perMillion(low)} – ${perMillion(high)}${unset}`}</span>;
+  const partly = set.length < values.length ? ` (some ${unset})` : "";
+  return <span>{low === high ? `${perMillion(low)}${partly}` : `${perMillion(low)} – ${perMillion(high)}${partly}`}</span>;
 }
 
 /** The price of each deployment of a group; the group's own figure when none is listed (an alias). */
