@@ -84,22 +84,27 @@ export function createSpendStore(database: Database): SpendStore {
 
 async function applyIncrements(tx: Db, tables: Tables, inc: SpendIncrements): Promise<void> {
   const add = (column: AnyColumn, amount: number) => sql<number>`${column} + ${amount}`;
-  for (const [token, amount] of inc.keys) await tx.update(tables.keys).set({ spend: add(tables.keys.spend, amount) }).where(eq(tables.keys.token, token));
-  for (const [id, amount] of inc.users) await tx.update(tables.users).set({ spend: add(tables.users.spend, amount) }).where(eq(tables.users.user_id, id));
-  for (const [id, amount] of inc.teams) await tx.update(tables.teams).set({ spend: add(tables.teams.spend, amount) }).where(eq(tables.teams.team_id, id));
-  for (const [key, amount] of inc.members) {
-    const [teamId, userId] = key.split("\u0000") as [string, string];
-    await tx
-      .update(tables.teamMembers)
-      .set({ spend: add(tables.teamMembers.spend, amount) })
-      .where(sql`${tables.teamMembers.team_id} = ${teamId} and ${tables.teamMembers.user_id} = ${userId}`);
-  }
-  // End users are created by the first call that carries their id (API.md §2.3).
   const now = new Date();
-  for (const [id, amount] of inc.customers) {
-    await tx
-      .insert(tables.customers)
-      .values({ user_id: id, spend: amount, created_at: now, updated_at: now })
-      .onConflictDoUpdate({ target: tables.customers.user_id, set: { spend: add(tables.customers.spend, amount), updated_at: now } });
-  }
+  // One statement per entity, all issued at once: on Postgres they are pipelined on the
+  // transaction's connection (a flush touching 1,500 entities took seconds one round
+  // trip at a time); on SQLite they run in turn either way.
+  await Promise.all([
+    ...[...inc.keys].map(([token, amount]) => tx.update(tables.keys).set({ spend: add(tables.keys.spend, amount) }).where(eq(tables.keys.token, token))),
+    ...[...inc.users].map(([id, amount]) => tx.update(tables.users).set({ spend: add(tables.users.spend, amount) }).where(eq(tables.users.user_id, id))),
+    ...[...inc.teams].map(([id, amount]) => tx.update(tables.teams).set({ spend: add(tables.teams.spend, amount) }).where(eq(tables.teams.team_id, id))),
+    ...[...inc.members].map(([key, amount]) => {
+      const [teamId, userId] = key.split("\u0000") as [string, string];
+      return tx
+        .update(tables.teamMembers)
+        .set({ spend: add(tables.teamMembers.spend, amount) })
+        .where(sql`${tables.teamMembers.team_id} = ${teamId} and ${tables.teamMembers.user_id} = ${userId}`);
+    }),
+    // End users are created by the first call that carries their id (API.md §2.3).
+    ...[...inc.customers].map(([id, amount]) =>
+      tx
+        .insert(tables.customers)
+        .values({ user_id: id, spend: amount, created_at: now, updated_at: now })
+        .onConflictDoUpdate({ target: tables.customers.user_id, set: { spend: add(tables.customers.spend, amount), updated_at: now } }),
+    ),
+  ]);
 }
