@@ -165,8 +165,9 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     const targets = targetsOf(checks);
     const tokenTags = targets.filter((t) => t.spec.tpm !== null).map((t) => t.spec.tag);
     const parallelTags = targets.filter((t) => t.spec.maxParallel !== null).map((t) => t.spec.tag);
+    // Nothing limits this call (the common case): no lease id to make, nothing to release.
+    if (targets.length === 0) return { allowed: true, lease: leaseFor("", [], []), statuses: [], failedOpen: false };
     const leaseId = crypto.randomUUID();
-    if (targets.length === 0) return { allowed: true, lease: leaseFor(leaseId, [], []), statuses: [], failedOpen: false };
     let result: StoreAdmitResult;
     try {
       result = await store.admit({ specs: targets.map((t) => t.spec), leaseId, windowMs, nowMs: now() });

@@ -57,6 +57,8 @@ interface Registered {
   own: PriceMatch | null;
 }
 
+const PRICE_MEMO_ENTRIES = 10_000;
+
 export function createCostCalculator(options: CostCalculatorOptions): CostCalculator {
   const { priceMap, warn } = options;
   const byId = new Map<string, Registered>();
@@ -74,9 +76,20 @@ export function createCostCalculator(options: CostCalculatorOptions): CostCalcul
     });
   };
 
+  // Prices never change after start-up, so a lookup (name candidates tried against the
+  // map) is done once per target; every call on the request path asks again. Wildcard
+  // deployments let clients name any model, so the memo is bounded.
+  const memo = new Map<string, PriceMatch | null>();
   const priceFor = (target: PriceTarget): PriceMatch | null => {
-    const registered = target.deploymentId ? byId.get(target.deploymentId) : undefined;
-    return registered?.own ?? mapPrice(target, registered);
+    const key = `${target.deploymentId ?? ""}\u0000${target.model ?? ""}\u0000${target.provider ?? ""}\u0000${target.modelGroup ?? ""}`;
+    let match = memo.get(key);
+    if (match === undefined) {
+      const registered = target.deploymentId ? byId.get(target.deploymentId) : undefined;
+      match = registered?.own ?? mapPrice(target, registered);
+      if (memo.size >= PRICE_MEMO_ENTRIES) memo.clear();
+      memo.set(key, match);
+    }
+    return match;
   };
 
   return {
