@@ -1,5 +1,6 @@
 /** Loading, failure and empty states: every page says which one it is in, in words. */
 import type { ComponentChildren } from "preact";
+import { ApiFailure } from "../api.ts";
 
 export function Loading({ what = "Loading" }: { what?: string }) {
   return (
@@ -45,13 +46,17 @@ export function Empty({ title, children }: { title: string; children?: Component
   );
 }
 
-/** Loading on the first load; the error with a retry; otherwise the content (stale data stays visible while reloading). */
+/**
+ * Loading on the first load; the error with a retry (none for a 403: asking again will
+ * not change the answer); otherwise the content (stale data stays visible while reloading).
+ */
 export function AsyncView<T>({ state, what, children }: { state: { data: T | undefined; error: Error | undefined; loading: boolean; reload: () => void }; what: string; children: (data: T) => ComponentChildren }) {
-  if (state.error && state.data === undefined) return <ErrorNotice error={state.error} onRetry={state.reload} />;
+  const retry = state.error instanceof ApiFailure && state.error.status === 403 ? undefined : state.reload;
+  if (state.error && state.data === undefined) return <ErrorNotice error={state.error} onRetry={retry} />;
   if (state.data === undefined) return <Loading what={`Loading ${what}`} />;
   return (
     <>
-      {state.error && <ErrorNotice error={state.error} onRetry={state.reload} />}
+      {state.error && <ErrorNotice error={state.error} onRetry={retry} />}
       {children(state.data)}
     </>
   );
