@@ -1,7 +1,7 @@
 /** The shell: sign-in, the navigation, and the page the URL names. */
 import type { FunctionComponent } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { whenSignedOut } from "./api.ts";
+import { ApiFailure, whenSignedOut } from "./api.ts";
 import { asError } from "./components/async.ts";
 import { ErrorNotice, Loading } from "./components/feedback.tsx";
 import { CustomersPage } from "./pages/customers.tsx";
@@ -38,10 +38,9 @@ export function App() {
   const check = () => {
     setError(undefined);
     currentSession().then(setSession, (err) => {
-      const failure = asError(err) as Error & { status?: number };
       // 401: nobody is signed in; anything else is worth saying.
-      if (failure.status === 401) setSession(null);
-      else setError(failure);
+      if (err instanceof ApiFailure && err.status === 401) setSession(null);
+      else setError(asError(err));
     });
   };
   useEffect(() => {
