@@ -9,6 +9,14 @@ import { nextBudgetResetAt } from "../../spend/budget-reset.ts";
 import { assertNonNegative, durationField } from "../keys/fields.ts";
 import type { BudgetFieldValues } from "./model.ts";
 
+/**
+ * A budget row to insert: `columns`, a fresh id (unless `columns` names one), and who
+ * made it when. Every route that creates a budget row builds it here.
+ */
+export function newBudgetRow(columns: Partial<NewBudgetRow>, at: Date, by: string | null): NewBudgetRow {
+  return { ...columns, budget_id: columns.budget_id ?? crypto.randomUUID(), created_at: at, updated_at: at, created_by: by, updated_by: by };
+}
+
 /** Budget fields that, when present, make a customer or team member budget row worth creating. */
 export const BUDGET_FIELDS = [
   "max_budget",

@@ -7,11 +7,10 @@ import type { AuthInvalidator } from "../../auth/invalidation.ts";
 import type { Principal } from "../../auth/principal.ts";
 import { canReadAll } from "../../auth/roles.ts";
 import { isUniqueViolation } from "../../db/database.ts";
-import type { NewBudgetRow } from "../../db/rows.ts";
 import type { Store } from "../../db/store/index.ts";
 import { badRequest, notFound } from "../../errors.ts";
 import { requireAdmin, requireReadAll } from "../access.ts";
-import { budgetColumns } from "./fields.ts";
+import { budgetColumns, newBudgetRow } from "./fields.ts";
 import type { BudgetRequest } from "./model.ts";
 
 export interface BudgetServiceOptions {
@@ -43,14 +42,7 @@ export function createBudgetService(options: BudgetServiceOptions) {
     async create(principal: Principal, req: BudgetRequest) {
       requireAdmin(principal, "/budget/new");
       const at = now();
-      const row: NewBudgetRow = {
-        ...budgetColumns(req, { now: at, timeZone }),
-        budget_id: req.budget_id ?? crypto.randomUUID(),
-        created_at: at,
-        updated_at: at,
-        created_by: principal.userId,
-        updated_by: principal.userId,
-      };
+      const row = newBudgetRow({ ...budgetColumns(req, { now: at, timeZone }), budget_id: req.budget_id ?? undefined }, at, principal.userId);
       if (await store.getBudget(row.budget_id)) throw exists(row.budget_id);
       try {
         return await store.insertBudget(row);

@@ -10,7 +10,7 @@ import type { BudgetRow, CustomerRow, NewBudgetRow, NewCustomerRow } from "../..
 import type { Store } from "../../db/store/index.ts";
 import { ApiError, badRequest, notFound } from "../../errors.ts";
 import { requireAdmin, requireReadAll } from "../access.ts";
-import { BUDGET_FIELDS, budgetColumns, hasBudgetFields } from "../budgets/fields.ts";
+import { BUDGET_FIELDS, budgetColumns, hasBudgetFields, newBudgetRow } from "../budgets/fields.ts";
 import { assertNonNegative } from "../keys/fields.ts";
 import { type LiveSpend, NO_LIVE_SPEND } from "../live-spend.ts";
 import type { CustomerRequest } from "./model.ts";
@@ -67,7 +67,7 @@ export function createCustomerService(options: CustomerServiceOptions) {
   }
 
   function newBudget(req: CustomerRequest, at: Date, by: string | null): NewBudgetRow {
-    return { ...budgetColumns(req, { now: at, timeZone }), budget_id: crypto.randomUUID(), created_at: at, updated_at: at, created_by: by, updated_by: by };
+    return newBudgetRow(budgetColumns(req, { now: at, timeZone }), at, by);
   }
 
   const alreadyExists = (id: string) => badRequest(`Customer already exists, passed user_id=${id}. Please pass a new user_id.`, "user_id");

@@ -19,6 +19,7 @@ import { durationField, keyColumns } from "./fields.ts";
 import type { KeyGeneratePolicy } from "./generate-policy.ts";
 import type { GenerateKeyRequest, RegenerateKeyRequest, UpdateKeyRequest } from "./model.ts";
 import { presentKey, presentKeyInfo } from "./present.ts";
+import { newBudgetRow } from "../budgets/fields.ts";
 
 export interface KeyServiceOptions {
   store: Store;
@@ -114,7 +115,7 @@ export function createKeyService(options: KeyServiceOptions) {
   const aliasTaken = (alias: string) => badRequest(`Key with alias '${alias}' already exists. Unique key aliases across all keys are required.`, "key_alias");
 
   function newBudget(softBudget: number, at: Date, by: string | null): NewBudgetRow {
-    return { budget_id: crypto.randomUUID(), soft_budget: softBudget, created_at: at, updated_at: at, created_by: by, updated_by: by };
+    return newBudgetRow({ soft_budget: softBudget }, at, by);
   }
 
   return {

@@ -13,6 +13,7 @@ import { assertNonNegative } from "../keys/fields.ts";
 import type { TeamLookup } from "./lookup.ts";
 import type { MemberAddRequest, MemberDeleteRequest, MemberRef, MemberUpdateRequest } from "./model.ts";
 import { presentUser } from "./present.ts";
+import { newBudgetRow } from "../budgets/fields.ts";
 
 export interface ResolvedMember {
   user: UserRow | NewUserRow;
@@ -73,15 +74,6 @@ export function createTeamMemberService(options: TeamMemberServiceOptions) {
   const { store, lookup, invalidate } = options;
   const now = options.now ?? (() => new Date());
 
-  const budgetRow = (maxBudget: number, at: Date, by: string | null): NewBudgetRow => ({
-    budget_id: crypto.randomUUID(),
-    max_budget: maxBudget,
-    created_at: at,
-    updated_at: at,
-    created_by: by,
-    updated_by: by,
-  });
-
   /** The member's user id, from user_id or (for a member of the team) user_email. */
   async function memberId(team: TeamRow, req: { user_id?: string | null; user_email?: string | null }): Promise<string> {
     if (req.user_id) return req.user_id;
@@ -108,7 +100,7 @@ export function createTeamMemberService(options: TeamMemberServiceOptions) {
       const memberships: NewTeamMemberRow[] = members.map((m) => {
         let budget_id = team.team_member_budget_id;
         if (req.max_budget_in_team != null) {
-          const budget = budgetRow(req.max_budget_in_team, at, principal.userId);
+          const budget = newBudgetRow({ max_budget: req.max_budget_in_team }, at, principal.userId);
           budgets.push(budget);
           budget_id = budget.budget_id;
         }
@@ -159,19 +151,18 @@ export function createTeamMemberService(options: TeamMemberServiceOptions) {
         const shared = current.budget_id === null || current.budget_id === team.team_member_budget_id;
         if (shared) {
           const base = current.budget_id ? await store.getBudget(current.budget_id) : null;
-          newBudget = {
-            budget_id: crypto.randomUUID(),
-            max_budget: base?.max_budget ?? null,
-            tpm_limit: base?.tpm_limit ?? null,
-            rpm_limit: base?.rpm_limit ?? null,
-            budget_duration: base?.budget_duration ?? null,
-            budget_reset_at: base?.budget_reset_at ?? null,
-            ...budgetPatch,
-            created_at: at,
-            updated_at: at,
-            created_by: principal.userId,
-            updated_by: principal.userId,
-          };
+          newBudget = newBudgetRow(
+            {
+              max_budget: base?.max_budget ?? null,
+              tpm_limit: base?.tpm_limit ?? null,
+              rpm_limit: base?.rpm_limit ?? null,
+              budget_duration: base?.budget_duration ?? null,
+              budget_reset_at: base?.budget_reset_at ?? null,
+              ...budgetPatch,
+            },
+            at,
+            principal.userId,
+          );
           patch.budget_id = newBudget.budget_id;
         } else {
           await store.updateBudget(current.budget_id!, { ...budgetPatch, updated_at: at, updated_by: principal.userId });

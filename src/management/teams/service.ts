@@ -15,6 +15,7 @@ import type { TeamLookup } from "./lookup.ts";
 import { resolveMembers } from "./members.ts";
 import { hasMemberBudget, memberBudgetColumns, setsMemberBudget, teamColumns } from "./fields.ts";
 import type { MemberRef, NewTeamRequest, UpdateTeamRequest } from "./model.ts";
+import { newBudgetRow } from "../budgets/fields.ts";
 
 export interface TeamServiceOptions {
   store: Store;
@@ -33,7 +34,7 @@ export function createTeamService(options: TeamServiceOptions) {
   const taken = (teamId: string) => badRequest(`Team id = ${teamId} already exists. Please use a different team id.`, "team_id");
 
   function memberBudget(req: NewTeamRequest | UpdateTeamRequest, at: Date, by: string | null): NewBudgetRow {
-    return { ...memberBudgetColumns(req, { now: at, timeZone }), budget_id: crypto.randomUUID(), created_at: at, updated_at: at, created_by: by, updated_by: by };
+    return newBudgetRow(memberBudgetColumns(req, { now: at, timeZone }), at, by);
   }
 
   /** Applies `patch` to an existing team and invalidates its keys. */

@@ -17,6 +17,7 @@ import { presentKey } from "../keys/present.ts";
 import type { KeyService } from "../keys/service.ts";
 import type { LiveSpend } from "../live-spend.ts";
 import type { NewUserRequest, UpdateUserRequest, UserListParams } from "./model.ts";
+import { newBudgetRow } from "../budgets/fields.ts";
 
 /** `litellm_settings` defaults applied to new users. */
 export interface NewUserDefaults {
@@ -107,7 +108,7 @@ export function createUserService(options: UserServiceOptions) {
     return out;
   }
 
-  async function memberships(req: NewUserRequest, userId: string, at: Date) {
+  async function memberships(req: NewUserRequest, userId: string, at: Date, by: string | null) {
     const rows: NewTeamMemberRow[] = [];
     const budgets: NewBudgetRow[] = [];
     // As LiteLLM: a `team_id` (the first key's team) also makes the user a member of it.
@@ -121,8 +122,9 @@ export function createUserService(options: UserServiceOptions) {
       let budget_id = stored.team_member_budget_id;
       if (team.max_budget_in_team != null) {
         assertNonNegative({ max_budget_in_team: team.max_budget_in_team }, ["max_budget_in_team"]);
-        budget_id = crypto.randomUUID();
-        budgets.push({ budget_id, max_budget: team.max_budget_in_team, created_at: at, updated_at: at });
+        const budget = newBudgetRow({ max_budget: team.max_budget_in_team }, at, by);
+        budgets.push(budget);
+        budget_id = budget.budget_id;
       }
       rows.push({ team_id: team.team_id, user_id: userId, role: team.user_role ?? "user", budget_id, created_at: at });
     }
@@ -141,7 +143,7 @@ export function createUserService(options: UserServiceOptions) {
     const at = now();
     const userId = req.user_id ?? crypto.randomUUID();
     await assertUnique(userId, req.user_email);
-    const team = await memberships(req, userId, at);
+    const team = await memberships(req, userId, at, principal.userId);
 
     const user: NewUserRow = {
       user_id: userId,
