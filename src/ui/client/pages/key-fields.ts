@@ -55,6 +55,15 @@ export const KEY_FIELDS: FieldSpec[] = [
   },
 ];
 
+/** Key fields shown in another form's section (the user form's "First key"), relabelled where given. */
+export function keyFieldsIn(section: string, names: readonly string[], labels: Record<string, string> = {}): FieldSpec[] {
+  return names.map((name) => {
+    const field = KEY_FIELDS.find((f) => f.name === name);
+    if (!field) throw new Error(`no key field named ${name}`);
+    return { ...field, section, label: labels[name] ?? field.label };
+  });
+}
+
 /** The form's body with the "Other fields" object spread into it. */
 export function withOtherFields(body: Body): Body {
   const { [OTHER_FIELDS]: other, ...rest } = body;

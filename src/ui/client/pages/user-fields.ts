@@ -1,5 +1,6 @@
 /** Every field of /user/new and /user/update, as the user form shows them. */
 import type { FieldSpec } from "../components/form.tsx";
+import { keyFieldsIn } from "./key-fields.ts";
 import { budgetFields, LIMIT_FIELDS, MODEL_MAX_BUDGET, MORE, modelsField, SPEND } from "./common-fields.ts";
 
 const BASICS = "";
@@ -36,15 +37,10 @@ export const NEW_USER_FIELDS: FieldSpec[] = [
   ...USER_FIELDS,
   { name: "teams", label: "Teams", kind: "list", section: MORE, placeholder: "team-1, team-2", help: "Team IDs the user joins as a member; roles and budgets in a team are set on the team's page." },
   { name: "skip_key", label: "Create no key", kind: "boolean", section: FIRST_KEY, help: "By default the user gets a key of their own, described by the other fields in this section." },
-  { name: "key_alias", label: "Key alias", kind: "text", section: FIRST_KEY, help: "Unique across keys." },
-  { name: "duration", label: "Key expires after", kind: "text", section: FIRST_KEY, placeholder: "30d", help: "A duration like 12h, 30d or 1mo; empty for never." },
-  { name: "key_type", label: "Key type", kind: "select", section: FIRST_KEY, options: ["default", "llm_api", "management", "read_only"], help: "Sets the routes the key may call, unless allowed routes are given." },
-  { name: "allowed_routes", label: "Allowed routes", kind: "list", section: FIRST_KEY, placeholder: "llm_api_routes, /key/info" },
-  { name: "aliases", label: "Model aliases", kind: "json", section: FIRST_KEY, placeholder: '{"my-gpt": "gpt-4o"}' },
-  { name: "allowed_cache_controls", label: "Allowed cache controls", kind: "list", section: FIRST_KEY },
-  { name: "guardrails", label: "Guardrails", kind: "list", section: FIRST_KEY },
-  { name: "permissions", label: "Permissions", kind: "json", section: FIRST_KEY },
-  { name: "tags", label: "Tags", kind: "list", section: FIRST_KEY },
-  { name: "config", label: "Config", kind: "json", section: FIRST_KEY },
-  { name: "blocked", label: "Key blocked", kind: "boolean", section: FIRST_KEY, help: "A blocked key is refused with 401." },
+  // The fields of the key /user/new makes, as the key form has them (team_id also makes the user a member).
+  ...keyFieldsIn(
+    FIRST_KEY,
+    ["key_alias", "team_id", "duration", "key_type", "allowed_routes", "aliases", "allowed_cache_controls", "enforced_params", "guardrails", "permissions", "model_rpm_limit", "model_tpm_limit", "tags", "config", "blocked"],
+    { key_alias: "Key alias", team_id: "Key's team ID", duration: "Key expires after", blocked: "Key blocked" },
+  ),
 ];
