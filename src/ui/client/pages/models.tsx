@@ -7,7 +7,7 @@
 import { get } from "../api.ts";
 import { useAsync } from "../components/async.ts";
 import { AsyncView, Empty } from "../components/feedback.tsx";
-import { count, list } from "../components/format.ts";
+import { count, limits, list } from "../components/format.ts";
 import { type Column, SearchBox, Table } from "../components/table.tsx";
 import { href, navigate, type Route } from "../router.ts";
 import { seesEverything, useSession } from "../session.ts";
@@ -227,14 +227,8 @@ function contextWindow(input: number | null, output: number | null): string {
   return parts.filter(Boolean).join(" · ");
 }
 
-function deploymentLimits(params: Deployment["litellm_params"]): string {
-  const parts = [
-    params.rpm != null ? `${count(params.rpm)} rpm` : null,
-    params.tpm != null ? `${count(params.tpm)} tpm` : null,
-    params.max_parallel_requests != null ? `${count(params.max_parallel_requests)} parallel` : null,
-  ].filter(Boolean);
-  return parts.length > 0 ? parts.join(" · ") : "none";
-}
+/** A deployment's rpm/tpm are named as a key's limits are on the other pages. */
+const deploymentLimits = (params: Deployment["litellm_params"]) => limits({ rpm_limit: params.rpm, tpm_limit: params.tpm, max_parallel_requests: params.max_parallel_requests });
 
 function filterGroups(groups: ModelGroup[], search: string): ModelGroup[] {
   const needle = search.toLowerCase();
