@@ -16,19 +16,14 @@ export interface UiBundle {
   styles: string;
 }
 
-export const CLIENT_ENTRY = join(import.meta.dir, "client", "main.tsx");
+const CLIENT_ENTRY = join(import.meta.dir, "client", "main.tsx");
 
-let bundled: Promise<UiBundle> | null = null;
-
+/** The UI's script and stylesheet: compiled in, or bundled now (the caller keeps the result). */
 export function uiBundle(): Promise<UiBundle> {
   if (typeof TOLLGATE_UI_SCRIPT === "string" && typeof TOLLGATE_UI_STYLES === "string") {
     return Promise.resolve({ script: TOLLGATE_UI_SCRIPT, styles: TOLLGATE_UI_STYLES });
   }
-  bundled ??= bundleClient().catch((error) => {
-    bundled = null; // let the next request try again (e.g. after a syntax error is fixed under --watch)
-    throw error;
-  });
-  return bundled;
+  return bundleClient();
 }
 
 /** Bundles src/ui/client for browsers: minified, one .js and one .css, nothing fetched at run time. */

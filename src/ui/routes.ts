@@ -35,7 +35,11 @@ interface UiAssets {
 
 let assets: Promise<UiAssets> | null = null;
 
-/** The page references its assets by content hash, so browsers may cache them forever. */
+/**
+ * Bundled once per process, on first use. The page references its assets by content
+ * hash, so browsers may cache them forever. A failed bundle (a syntax error while
+ * developing under --watch) is tried again by the next request.
+ */
 function uiAssets(): Promise<UiAssets> {
   assets ??= uiBundle().then(buildAssets, (error) => {
     assets = null;

@@ -1,5 +1,4 @@
 /** The buttons that act on one row of a list, and a page's heading with its main action. */
-import type { ComponentChildren } from "preact";
 
 export interface RowAction {
   label: string;
@@ -31,7 +30,7 @@ export function RowActions({ name, actions }: { name: string; actions: (RowActio
 export const ReadOnly = () => <span class="muted">read-only</span>;
 
 /** A page's h1, with its main action (Create …) beside it when the caller may take it. */
-export function PageHead({ id, title, action, children }: { id: string; title: string; action?: { label: string; onClick: () => void } | false; children?: ComponentChildren }) {
+export function PageHead({ id, title, action }: { id: string; title: string; action?: { label: string; onClick: () => void } | false }) {
   return (
     <div class="page-head">
       <h1 id={id}>{title}</h1>
@@ -40,7 +39,6 @@ export function PageHead({ id, title, action, children }: { id: string; title: s
           {action.label}
         </button>
       )}
-      {children}
     </div>
   );
 }
