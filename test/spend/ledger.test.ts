@@ -2,11 +2,11 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { memberKey } from "../../src/db/store/spend.ts";
+import { emptyIncrements, memberKey } from "../../src/db/store/spend.ts";
 import { silentLogger } from "../../src/log.ts";
 import { Journal } from "../../src/spend/journal.ts";
 import { Ledger } from "../../src/spend/ledger.ts";
-import type { JournaledEntry } from "../../src/spend/ledger-entry.ts";
+import { type JournaledEntry, spendLogRow } from "../../src/spend/ledger-entry.ts";
 import { type SettledCall, settledCall } from "../../src/spend/settlement.ts";
 import { describeStores } from "../support/harness.ts";
 
@@ -80,6 +80,32 @@ describeStores("spend ledger", (h) => {
     expect(await third.replay()).toBe(0);
     expect((await h().store.getKey(token))?.spend).toBeCloseTo(0.04, 12);
     expect(readdirSync(dir).filter((f) => f.startsWith("sealed-"))).toEqual([]);
+  });
+
+  test("a batch whose spend-log rows are partly in the database already: those are skipped, the rest land, amounts add to the last bit", async () => {
+    const { token, userId } = await seedEntities();
+    const teamId = `team-${n}`;
+    await h().post("/team/new", { team_id: teamId, members_with_roles: [{ user_id: userId, role: "user" }] });
+    const row = (c: SettledCall) => ({ ...spendLogRow({ call: c, cost: 0.1 }) });
+    const [a, b, c] = [call({ api_key: token }), call({ api_key: token }), call({ api_key: token })];
+    const increments = (amount: number) => {
+      const inc = emptyIncrements();
+      inc.keys.set(token, amount);
+      inc.users.set(userId, amount);
+      inc.teams.set(teamId, amount);
+      inc.members.set(memberKey(teamId, userId), amount);
+      inc.customers.set(`customer-${n}`, amount);
+      return inc;
+    };
+    await h().store.applySpend({ logs: [row(a)], increments: increments(0.1), checkpoint: { instanceId: `dup-${n}`, seq: 1 } });
+    // a is there already: COPY on Postgres refuses the batch, which then goes the slow way.
+    await h().store.applySpend({ logs: [row(a), row(b), row(c)], increments: increments(0.2), checkpoint: { instanceId: `dup-${n}`, seq: 2 } });
+
+    const logs = await h().database.db.select().from(h().database.tables.spendLogs);
+    expect(logs.filter((r) => [a, b, c].some((x) => x.call_id === r.request_id)).length).toBe(3);
+    const stored = await h().store.readSpend({ keys: [token], users: [userId], teams: [teamId], members: [memberKey(teamId, userId)], customers: [`customer-${n}`] });
+    for (const entity of ["keys", "users", "teams", "members", "customers"] as const) expect([...stored[entity].values()]).toEqual([0.1 + 0.2]);
+    expect(await h().store.getCheckpoint(`dup-${n}`)).toBe(2);
   });
 
   test("team members and teams are charged; spend-log rows carry the call", async () => {

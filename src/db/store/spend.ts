@@ -42,7 +42,7 @@ export function createSpendStore(database: Database): SpendStore {
     applySpend(batch) {
       return database.transaction(async (tx) => {
         await database.bulkInsert(tx, "spendLogs", batch.logs as Record<string, unknown>[]);
-        await applyIncrements(tx, tables, batch.increments);
+        await (database.dialect === "postgres" ? addSpendInBatches : addSpendOneByOne)(tx, tables, batch.increments);
         const now = new Date();
         await tx
           .insert(tables.ledgerCheckpoints)
@@ -82,12 +82,13 @@ export function createSpendStore(database: Database): SpendStore {
   };
 }
 
-async function applyIncrements(tx: Db, tables: Tables, inc: SpendIncrements): Promise<void> {
+/**
+ * SQLite: one statement per entity. They run in turn on the one connection, each a few
+ * microseconds, and bind the amounts as doubles (exact to the last bit).
+ */
+async function addSpendOneByOne(tx: Db, tables: Tables, inc: SpendIncrements): Promise<void> {
   const add = (column: AnyColumn, amount: number) => sql<number>`${column} + ${amount}`;
   const now = new Date();
-  // One statement per entity, all issued at once: on Postgres they are pipelined on the
-  // transaction's connection (a flush touching 1,500 entities took seconds one round
-  // trip at a time); on SQLite they run in turn either way.
   await Promise.all([
     ...[...inc.keys].map(([token, amount]) => tx.update(tables.keys).set({ spend: add(tables.keys.spend, amount) }).where(eq(tables.keys.token, token))),
     ...[...inc.users].map(([id, amount]) => tx.update(tables.users).set({ spend: add(tables.users.spend, amount) }).where(eq(tables.users.user_id, id))),
@@ -106,5 +107,43 @@ async function applyIncrements(tx: Db, tables: Tables, inc: SpendIncrements): Pr
         .values({ user_id: id, spend: amount, created_at: now, updated_at: now })
         .onConflictDoUpdate({ target: tables.customers.user_id, set: { spend: add(tables.customers.spend, amount), updated_at: now } }),
     ),
+  ]);
+}
+
+/**
+ * Postgres: one statement per entity type, the amounts passed as one JSON array (a flush
+ * touching 1,200 entities took 0.8–1.1 s as pipelined single-row statements, 30 ms so).
+ * JSON numbers are the shortest text that reads back as the same double, and Postgres
+ * parses float8 exactly, so no precision is lost on the way.
+ */
+async function addSpendInBatches(tx: Db, tables: Tables, inc: SpendIncrements): Promise<void> {
+  const amounts = (entries: Map<string, number>) => JSON.stringify([...entries].map(([id, amount]) => ({ id, amount })));
+  const addTo = (table: Tables["keys" | "users" | "teams"], id: AnyColumn, entries: Map<string, number>) =>
+    entries.size === 0
+      ? undefined
+      : tx.execute(
+          sql`update ${table} set spend = ${table}.spend + v.amount from json_to_recordset(${amounts(entries)}::json) as v(id text, amount float8) where ${id} = v.id`,
+        );
+  const members = [...inc.members].map(([key, amount]) => {
+    const [team, user] = key.split("\u0000") as [string, string];
+    return { team, user, amount };
+  });
+  // An ISO string: drizzle hands a Date to postgres.js unserialised.
+  const now = new Date().toISOString();
+  await Promise.all([
+    addTo(tables.keys, tables.keys.token, inc.keys),
+    addTo(tables.users, tables.users.user_id, inc.users),
+    addTo(tables.teams, tables.teams.team_id, inc.teams),
+    members.length === 0
+      ? undefined
+      : tx.execute(sql`update ${tables.teamMembers} set spend = ${tables.teamMembers}.spend + v.amount
+          from json_to_recordset(${JSON.stringify(members)}::json) as v(team text, "user" text, amount float8)
+          where ${tables.teamMembers.team_id} = v.team and ${tables.teamMembers.user_id} = v."user"`),
+    // End users are created by the first call that carries their id (API.md §2.3).
+    inc.customers.size === 0
+      ? undefined
+      : tx.execute(sql`insert into ${tables.customers} (user_id, spend, created_at, updated_at)
+          select v.id, v.amount, ${now}::timestamptz, ${now}::timestamptz from json_to_recordset(${amounts(inc.customers)}::json) as v(id text, amount float8)
+          on conflict (user_id) do update set spend = ${tables.customers}.spend + excluded.spend, updated_at = excluded.updated_at`),
   ]);
 }
