@@ -92,7 +92,7 @@ async function copyRows(client: postgres.Sql, target: string, fields: readonly F
  * promise has already resolved to the stream, and never ends the stream: without this
  * the COPY would wait forever. It wraps the query's own `reject`.
  */
-function serverRefusal(query: postgres.PendingQuery<postgres.Row[]>): Promise<never> {
+function serverRefusal(query: ReturnType<postgres.Sql["unsafe"]>): Promise<never> {
   const pending = query as unknown as { reject: (error: unknown) => void };
   const refused = new Promise<never>((_, reject) => {
     const original = pending.reject;
