@@ -1,7 +1,8 @@
 /**
- * In-process cache of authenticated keys, by sha256 token. Hits cost no DB round
- * trip; misses (unknown tokens) are cached too, briefly, so a flood of bad keys
- * cannot hammer the database.
+ * In-process cache of authenticated keys, by sha256 token (and, with the same rules,
+ * of end-user policies: src/proxy/customers.ts). Hits cost no DB round trip; misses
+ * (unknown tokens) are cached too, briefly, so a flood of bad keys cannot hammer the
+ * database; the oldest entry makes room once `maxEntries` are held.
  *
  * Invariant: every management write that changes what a key may do (block, update,
  * delete, regenerate, owner or team change) invalidates the affected tokens before

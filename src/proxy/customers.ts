@@ -3,7 +3,11 @@
  * and the budget row that binds it — its own, else the `max_end_user_budget_id`
  * default, else the older `max_end_user_budget` amount. Cached in process; customer
  * writes invalidate entries before they answer (see AuthInvalidator.customers).
+ *
+ * End-user ids come from clients (the body's `user`), so the cache is bounded: a client
+ * inventing a new id per call costs a lookup each, never unbounded memory.
  */
+import { KeyCache } from "../auth/key-cache.ts";
 import type { BudgetRow } from "../db/rows.ts";
 import type { Store } from "../db/store/index.ts";
 
@@ -25,9 +29,10 @@ export interface CustomerDefaults {
 }
 
 const TTL_MS = 60_000;
+const MAX_CACHED = 100_000;
 
-export function createCustomerPolicies(store: Pick<Store, "getCustomer" | "getBudget">, defaults: CustomerDefaults) {
-  const cache = new Map<string, { policy: CustomerPolicy; expiresAt: number }>();
+export function createCustomerPolicies(store: Pick<Store, "getCustomer" | "getBudget">, defaults: CustomerDefaults, maxCached = MAX_CACHED) {
+  const cache = new KeyCache<CustomerPolicy>({ ttlMs: TTL_MS, negativeTtlMs: TTL_MS, maxEntries: maxCached });
 
   const fromBudget = (blocked: boolean, budget: BudgetRow | null, fallbackMax: number | null): CustomerPolicy => ({
     blocked,
@@ -48,14 +53,16 @@ export function createCustomerPolicies(store: Pick<Store, "getCustomer" | "getBu
   return {
     async policy(id: string): Promise<CustomerPolicy> {
       const hit = cache.get(id);
-      if (hit && hit.expiresAt > Date.now()) return hit.policy;
+      if (hit) return hit;
+      const epoch = cache.epoch;
       const policy = await load(id);
-      cache.set(id, { policy, expiresAt: Date.now() + TTL_MS });
+      // A customer write that landed while we read would be undone by caching the read.
+      if (cache.epoch === epoch) cache.set(id, policy);
       return policy;
     },
     invalidate(ids: readonly string[] | "all"): void {
       if (ids === "all") cache.clear();
-      else for (const id of ids) cache.delete(id);
+      else cache.invalidate(...ids);
     },
   };
 }
