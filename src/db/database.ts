@@ -36,10 +36,11 @@ export interface Database {
   write<T>(fn: (db: Db) => Promise<T>): Promise<T>;
   /**
    * Inserts many rows, skipping those whose primary key exists, as fast as the driver
-   * allows (the ledger writes thousands of spend-log rows per flush). Call inside
-   * `transaction` with its `tx`.
+   * allows (the ledger writes thousands of spend-log rows per flush). Takes every row
+   * of `rows` exactly once, even when none is inserted. Call inside `transaction` with
+   * its `tx`.
    */
-  bulkInsert(tx: Db, table: "spendLogs", rows: readonly Record<string, unknown>[]): Promise<void>;
+  bulkInsert(tx: Db, table: "spendLogs", rows: Iterable<Record<string, unknown>>): Promise<void>;
   migrate(): Promise<void>;
   /**
    * Cross-instance messages (Postgres LISTEN/NOTIFY). On SQLite, one process owns the

@@ -41,8 +41,11 @@ function clientOf(tx: Db): postgres.Sql {
   return (tx as unknown as { session: { client: postgres.Sql } }).session.client;
 }
 
-export async function pgBulkInsertIgnoringConflicts(tx: Db, table: PgTable, rows: readonly Record<string, unknown>[]): Promise<void> {
-  if (rows.length === 0) return;
+type Row = Record<string, unknown>;
+
+export async function pgBulkInsertIgnoringConflicts(tx: Db, table: PgTable, rows: Iterable<Row>): Promise<void> {
+  const source = replayable(rows);
+  if (source.reader()() === undefined) return;
   const client = clientOf(tx);
   const { name, columns } = getTableConfig(table);
   const columnList = columns.map((c) => `"${c.name}"`).join(", ");
@@ -51,7 +54,7 @@ export async function pgBulkInsertIgnoringConflicts(tx: Db, table: PgTable, rows
 
   await client.unsafe("savepoint bulk_insert");
   try {
-    await copyRows(client, `"${name}" (${columnList})`, fields, rows);
+    await copyRows(client, `"${name}" (${columnList})`, fields, source.reader());
     await client.unsafe("release savepoint bulk_insert");
     return;
   } catch (error) {
@@ -61,12 +64,39 @@ export async function pgBulkInsertIgnoringConflicts(tx: Db, table: PgTable, rows
   const staging = `${name}_incoming`;
   // Temporary, so per connection; emptied at every commit, so a flush sees only its own rows.
   await client.unsafe(`create temp table if not exists "${staging}" (like "${name}" including defaults) on commit delete rows`);
-  await copyRows(client, `"${staging}" (${columnList})`, fields, rows);
+  await copyRows(client, `"${staging}" (${columnList})`, fields, source.reader());
   await client.unsafe(`insert into "${name}" (${columnList}) select ${columnList} from "${staging}" on conflict do nothing`);
 }
 
-/** Streams `rows` into `target` with COPY; rejects with the server's error when it refuses them. */
-async function copyRows(client: postgres.Sql, target: string, fields: readonly Field[], rows: readonly Record<string, unknown>[]): Promise<void> {
+/**
+ * Rows taken once from `rows` and kept, so that a refused COPY can start again from the
+ * first. Readers call `next()` by hand: a for-of that a failed COPY left would close the
+ * source, and a flush's source counts its spend as its rows are taken.
+ */
+function replayable(rows: Iterable<Row>): { reader: () => () => Row | undefined } {
+  const iterator = rows[Symbol.iterator]();
+  const kept: Row[] = [];
+  return {
+    reader() {
+      let i = 0;
+      return () => {
+        if (i < kept.length) return kept[i++];
+        const next = iterator.next();
+        if (next.done) return undefined;
+        kept.push(next.value);
+        i += 1;
+        return next.value;
+      };
+    },
+  };
+}
+
+/**
+ * Streams every row `next` returns into `target` with COPY, in chunks, taking the next
+ * rows while Postgres works on the last chunk; rejects with the server's error when it
+ * refuses them.
+ */
+async function copyRows(client: postgres.Sql, target: string, fields: readonly Field[], next: () => Row | undefined): Promise<void> {
   const query = client.unsafe(`copy ${target} from stdin`);
   const refused = serverRefusal(query);
   const copy = await query.writable();
@@ -75,13 +105,17 @@ async function copyRows(client: postgres.Sql, target: string, fields: readonly F
     copy.on("error", reject);
   });
   const done = Promise.race([finished, refused]);
-  for (let start = 0; start < rows.length; start += COPY_CHUNK_ROWS) {
-    let chunk = "";
-    for (const row of rows.slice(start, start + COPY_CHUNK_ROWS)) {
-      chunk += `${fields.map((f) => copyText(row[f.name] ?? f.fallback)).join("\t")}\n`;
-    }
+  let chunk = "";
+  let inChunk = 0;
+  for (let row = next(); row !== undefined; row = next()) {
+    chunk += `${fields.map((f) => copyText(row![f.name] ?? f.fallback)).join("\t")}\n`;
+    if (++inChunk < COPY_CHUNK_ROWS) continue;
+    // A COPY the server refused (a duplicate row) ends in "error", never in "drain".
     if (!copy.write(chunk)) await Promise.race([new Promise((resolve) => copy.once("drain", resolve)), done]);
+    chunk = "";
+    inChunk = 0;
   }
+  if (chunk !== "") copy.write(chunk);
   copy.end();
   await done;
 }

@@ -13,8 +13,7 @@ const SLICE = 250;
 
 const statements = new WeakMap<SqliteClient, Map<string, Statement>>();
 
-export async function sqliteBulkInsert(client: SqliteClient, table: SQLiteTable, rows: readonly Record<string, unknown>[]): Promise<void> {
-  if (rows.length === 0) return;
+export async function sqliteBulkInsert(client: SqliteClient, table: SQLiteTable, rows: Iterable<Record<string, unknown>>): Promise<void> {
   const { name, columns } = getTableConfig(table);
   let byTable = statements.get(client);
   if (!byTable) statements.set(client, (byTable = new Map()));
@@ -23,8 +22,8 @@ export async function sqliteBulkInsert(client: SqliteClient, table: SQLiteTable,
     insert = client.prepare(`insert or ignore into "${name}" (${columns.map((c) => `"${c.name}"`).join(", ")}) values (${columns.map(() => "?").join(", ")})`);
     byTable.set(name, insert);
   }
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
+  let written = 0;
+  for (const row of rows) {
     // Property and column names are the same in tollgate's schema.
     insert.run(
       ...columns.map((c) => {
@@ -32,6 +31,6 @@ export async function sqliteBulkInsert(client: SqliteClient, table: SQLiteTable,
         return value === null || value === undefined ? null : (c.mapToDriverValue(value) as string | number | bigint | boolean | null);
       }),
     );
-    if ((i + 1) % SLICE === 0) await Bun.sleep(0);
+    if (++written % SLICE === 0) await Bun.sleep(0);
   }
 }

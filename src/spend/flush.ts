@@ -12,7 +12,7 @@ import { join } from "node:path";
 import type { NewSpendLogRow } from "../db/rows.ts";
 import type { Store } from "../db/store/index.ts";
 import { emptyIncrements } from "../db/store/spend.ts";
-import { readJournalFile } from "./journal.ts";
+import { journalEntries } from "./journal.ts";
 import { accumulate, type JournaledEntry, revive, spendLogRow } from "./ledger-entry.ts";
 
 export interface FlushRequest {
@@ -31,14 +31,17 @@ export async function applyFlush(store: Pick<Store, "applySpend" | "getCheckpoin
   const applied = await store.getCheckpoint(request.instanceId);
   const increments = emptyIncrements();
   const keyModels = new Map<string, number>();
-  const logs: NewSpendLogRow[] = [];
-  for (const segment of request.segments) {
-    for (const { seq, data } of readJournalFile<JournaledEntry>(join(request.journalDir, segment))) {
-      if (seq <= applied || seq > request.upTo) continue;
-      const entry = revive(data);
-      accumulate(entry, increments, keyModels);
-      if (request.writeSpendLogs) logs.push(spendLogRow(entry));
+  // The journal is parsed as the rows are written, so parsing overlaps the database's
+  // work; the increments are complete once the last row has been taken.
+  function* logRows(): Generator<NewSpendLogRow> {
+    for (const segment of request.segments) {
+      for (const { seq, data } of journalEntries<JournaledEntry>(join(request.journalDir, segment))) {
+        if (seq <= applied || seq > request.upTo) continue;
+        const entry = revive(data);
+        accumulate(entry, increments, keyModels);
+        if (request.writeSpendLogs) yield spendLogRow(entry);
+      }
     }
   }
-  await store.applySpend({ logs, increments, checkpoint: { instanceId: request.instanceId, seq: request.upTo } });
+  await store.applySpend({ logs: logRows(), increments: () => increments, checkpoint: { instanceId: request.instanceId, seq: request.upTo } });
 }

@@ -47,8 +47,9 @@ export class Journal<T> {
     const files = readdirSync(this.dir)
       .filter((f) => f.startsWith("sealed-"))
       .sort((a, b) => Number(a.slice(7, -6)) - Number(b.slice(7, -6)));
-    const entries = [...files, CURRENT].flatMap((file) => readJournalFile<T>(join(this.dir, file)));
-    this.seq = Math.max(this.seq, ...entries.map((e) => e.seq));
+    const entries = [...files, CURRENT].flatMap((file) => [...journalEntries<T>(join(this.dir, file))]);
+    // A loop, not Math.max(...seqs): a journal of a million entries would overflow the stack.
+    for (const entry of entries) if (entry.seq > this.seq) this.seq = entry.seq;
     return entries;
   }
 
@@ -129,18 +130,22 @@ export class Journal<T> {
   }
 }
 
-/** The entries of one journal file; a line cut short by a crash mid-write is skipped (its call never completed for the client). */
-export function readJournalFile<T>(path: string): JournalEntry<T>[] {
-  const entries: JournalEntry<T>[] = [];
+/**
+ * The entries of one journal file, parsed as they are taken (a flush streams them into
+ * the database while it parses the next ones); a line cut short by a crash mid-write is
+ * skipped (its call never completed for the client).
+ */
+export function* journalEntries<T>(path: string): Generator<JournalEntry<T>> {
   for (const line of readFileSync(path, "utf8").split("\n")) {
     if (line === "") continue;
+    let entry: JournalEntry<T>;
     try {
-      entries.push(JSON.parse(line) as JournalEntry<T>);
+      entry = JSON.parse(line) as JournalEntry<T>;
     } catch {
-      // torn line
+      continue; // torn line
     }
+    yield entry;
   }
-  return entries;
 }
 
 function isAlive(pid: number): boolean {

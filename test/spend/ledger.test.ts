@@ -97,15 +97,48 @@ describeStores("spend ledger", (h) => {
       inc.customers.set(`customer-${n}`, amount);
       return inc;
     };
-    await h().store.applySpend({ logs: [row(a)], increments: increments(0.1), checkpoint: { instanceId: `dup-${n}`, seq: 1 } });
+    await h().store.applySpend({ logs: [row(a)], increments: () => increments(0.1), checkpoint: { instanceId: `dup-${n}`, seq: 1 } });
     // a is there already: COPY on Postgres refuses the batch, which then goes the slow way.
-    await h().store.applySpend({ logs: [row(a), row(b), row(c)], increments: increments(0.2), checkpoint: { instanceId: `dup-${n}`, seq: 2 } });
+    await h().store.applySpend({ logs: [row(a), row(b), row(c)], increments: () => increments(0.2), checkpoint: { instanceId: `dup-${n}`, seq: 2 } });
 
     const logs = await h().database.db.select().from(h().database.tables.spendLogs);
     expect(logs.filter((r) => [a, b, c].some((x) => x.call_id === r.request_id)).length).toBe(3);
     const stored = await h().store.readSpend({ keys: [token], users: [userId], teams: [teamId], members: [memberKey(teamId, userId)], customers: [`customer-${n}`] });
     for (const entity of ["keys", "users", "teams", "members", "customers"] as const) expect([...stored[entity].values()]).toEqual([0.1 + 0.2]);
     expect(await h().store.getCheckpoint(`dup-${n}`)).toBe(2);
+  });
+
+  test("with disable_spend_logs a flush writes no spend-log rows, and still charges every entity", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ledger-"));
+    const ledger = new Ledger({ store: h().store, journal: new Journal<JournaledEntry>(dir), price, writeSpendLogs: false, log: silentLogger });
+    const { token, userId } = await seedEntities();
+    const customer = `quiet-${n}`;
+    const calls = [call({ api_key: token, user_id: userId, end_user: customer }), call({ api_key: token, user_id: userId, end_user: customer })];
+    for (const c of calls) void ledger.record(c);
+    await ledger.flush();
+
+    const logs = await h().database.db.select().from(h().database.tables.spendLogs);
+    expect(logs.filter((r) => calls.some((c) => c.call_id === r.request_id))).toEqual([]);
+    expect((await h().store.getKey(token))?.spend).toBeCloseTo(0.04, 12);
+    expect((await h().store.getUser(userId))?.spend).toBeCloseTo(0.04, 12);
+    expect((await h().store.readSpend({ customers: [customer] })).customers.get(customer)).toBeCloseTo(0.04, 12);
+    ledger.close();
+  });
+
+  test("a replayed flush of thousands of calls whose first row is stored already: the rest land, each call's spend counts once", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ledger-"));
+    const { token } = await seedEntities();
+    const calls = Array.from({ length: 5_000 }, () => call({ api_key: token, model_group: "replayed-model" }));
+    // The first call's row is in the database already (as after a lost checkpoint), its spend not.
+    await h().store.applySpend({ logs: [spendLogRow({ call: calls[0]!, cost: 0.02 })], increments: emptyIncrements, checkpoint: { instanceId: `other-${n}`, seq: 1 } });
+    const ledger = newLedger(dir);
+    for (const c of calls) void ledger.record(c);
+    await ledger.flush();
+
+    const rows = await h().database.db.select().from(h().database.tables.spendLogs);
+    expect(rows.filter((r) => r.model_group === "replayed-model").length).toBe(5_000);
+    expect((await h().store.getKey(token))?.spend).toBeCloseTo(5_000 * 0.02, 9);
+    ledger.close();
   });
 
   test("team members and teams are charged; spend-log rows carry the call", async () => {

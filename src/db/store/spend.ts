@@ -12,8 +12,10 @@ export interface SpendIncrements {
 }
 
 export interface SpendBatch {
-  logs: NewSpendLogRow[];
-  increments: SpendIncrements;
+  /** Spend-log rows, taken once, in order (a flush parses its journal as they are taken). */
+  logs: Iterable<NewSpendLogRow>;
+  /** Called once every row has been taken. */
+  increments: () => SpendIncrements;
   /** The journal position this batch brings the database up to. */
   checkpoint: { instanceId: string; seq: number };
 }
@@ -41,8 +43,8 @@ export function createSpendStore(database: Database): SpendStore {
   return {
     applySpend(batch) {
       return database.transaction(async (tx) => {
-        await database.bulkInsert(tx, "spendLogs", batch.logs as Record<string, unknown>[]);
-        await (database.dialect === "postgres" ? addSpendInBatches : addSpendOneByOne)(tx, tables, batch.increments);
+        await database.bulkInsert(tx, "spendLogs", batch.logs as Iterable<Record<string, unknown>>);
+        await (database.dialect === "postgres" ? addSpendInBatches : addSpendOneByOne)(tx, tables, batch.increments());
         const now = new Date();
         await tx
           .insert(tables.ledgerCheckpoints)
