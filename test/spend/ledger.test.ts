@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { emptyIncrements, memberKey } from "../../src/db/store/spend.ts";
@@ -156,6 +156,16 @@ describeStores("spend ledger", (h) => {
 });
 
 describe("spend journal", () => {
+  test("a journal of more than a million entries (a long database outage) is read back, and numbering continues after it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "journal-"));
+    const count = 1_200_000;
+    writeFileSync(join(dir, "current.jsonl"), Array.from({ length: count }, (_, i) => `{"seq":${i + 1},"data":{}}\n`).join(""));
+    const journal = new Journal<Record<string, never>>(dir);
+    expect(journal.readAll().length).toBe(count);
+    expect(journal.append({})).toBe(count + 1);
+    journal.close();
+  });
+
   test("entries appended in one turn are written together, and are on disk once written() resolves", async () => {
     const dir = mkdtempSync(join(tmpdir(), "journal-"));
     const journal = new Journal<{ n: number }>(dir);
