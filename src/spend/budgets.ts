@@ -11,7 +11,9 @@
  *
  * Stored spend ("bases") is read from the database the first time an entity is seen,
  * advanced by every local flush, and re-read after each flush so spend written by
- * other instances is picked up within one flush interval.
+ * other instances is picked up within one flush interval. End-user ids come from
+ * clients, so at most `maxBases` bases are kept per entity type; the oldest is dropped
+ * (and read again when next needed).
  */
 import { type SpendEntity, type SpendIncrements, emptyIncrements } from "../db/store/spend.ts";
 import type { Store } from "../db/store/index.ts";
@@ -42,7 +44,11 @@ export interface BudgetGuardOptions {
   store: Pick<Store, "readSpend">;
   unflushed: (entity: SpendEntity, id: string) => number;
   log: Logger;
+  /** Bases kept per entity type (default 100,000). */
+  maxBases?: number;
 }
+
+const MAX_BASES = 100_000;
 
 const NO_RESERVATION: Reservation = { release: () => {} };
 
@@ -66,22 +72,23 @@ export class BudgetGuard {
    */
   async admit(limits: readonly BudgetLimit[], estimate: () => number): Promise<Reservation> {
     if (limits.length === 0) return NO_RESERVATION;
-    await this.ensureBases(limits);
-    // From here to the end: no await, so the check and the reservation are one step.
-    for (const limit of limits) {
-      const spend = this.spendOf(limit.entity, limit.id) + (this.reserved[limit.entity].get(limit.id) ?? 0);
-      if (!(spend < limit.maxBudget)) throw new ApiError("budget_exceeded", limit.message(round(spend)));
-    }
-    const amount = Math.max(0, estimate());
-    for (const limit of limits) adjust(this.reserved[limit.entity], limit.id, amount);
-    let released = false;
-    return {
-      release: () => {
-        if (released) return;
-        released = true;
-        for (const limit of limits) adjust(this.reserved[limit.entity], limit.id, -amount);
-      },
-    };
+    // No await inside: the check and the reservation are one step.
+    return this.withBases(limits, () => {
+      for (const limit of limits) {
+        const spend = this.spendOf(limit.entity, limit.id) + (this.reserved[limit.entity].get(limit.id) ?? 0);
+        if (!(spend < limit.maxBudget)) throw new ApiError("budget_exceeded", limit.message(round(spend)));
+      }
+      const amount = Math.max(0, estimate());
+      for (const limit of limits) adjust(this.reserved[limit.entity], limit.id, amount);
+      let released = false;
+      return {
+        release: () => {
+          if (released) return;
+          released = true;
+          for (const limit of limits) adjust(this.reserved[limit.entity], limit.id, -amount);
+        },
+      };
+    });
   }
 
   /**
@@ -99,7 +106,7 @@ export class BudgetGuard {
     }
     this.options.store.readSpend(ids).then(
       (fresh) => {
-        for (const entity of Object.keys(fresh) as SpendEntity[]) for (const [id, spend] of fresh[entity]) this.bases[entity].set(id, spend);
+        for (const entity of Object.keys(fresh) as SpendEntity[]) for (const [id, spend] of fresh[entity]) this.setBase(entity, id, spend);
       },
       (err) => this.options.log.warn("re-reading spend after a flush failed", { error: String(err) }),
     );
@@ -107,7 +114,7 @@ export class BudgetGuard {
 
   /** A budget window closed (budget_duration): the entity starts again from zero. */
   resetBase(entity: SpendEntity, id: string): void {
-    this.bases[entity].set(id, 0);
+    this.setBase(entity, id, 0);
     this.softCrossed.delete(`${entity}\u0000${id}`);
   }
 
@@ -118,21 +125,35 @@ export class BudgetGuard {
   async noteSoftBudgets(softBudgets: readonly SoftBudget[]): Promise<void> {
     const open = softBudgets.filter(({ entity, id }) => !this.softCrossed.has(`${entity}\u0000${id}`));
     if (open.length === 0) return;
-    await Promise.all(open.filter(({ entity, id }) => !this.bases[entity].has(id)).map(({ entity, id }) => this.loadBase(entity, id)));
-    for (const { entity, id, softBudget } of open) {
-      const key = `${entity}\u0000${id}`;
-      if (this.softCrossed.has(key)) continue;
-      const spend = this.spendOf(entity, id);
-      if (spend < softBudget) continue;
-      this.softCrossed.add(key);
-      this.options.log.warn("soft_budget_crossed", { entity, id, spend: round(spend), soft_budget: softBudget });
-    }
+    await this.withBases(open, () => {
+      for (const { entity, id, softBudget } of open) {
+        const key = `${entity}\u0000${id}`;
+        if (this.softCrossed.has(key)) continue;
+        const spend = this.spendOf(entity, id);
+        if (spend < softBudget) continue;
+        this.softCrossed.add(key);
+        this.options.log.warn("soft_budget_crossed", { entity, id, spend: round(spend), soft_budget: softBudget });
+      }
+    });
   }
 
-  private async ensureBases(limits: readonly BudgetLimit[]): Promise<void> {
-    const missing = limits.filter((l) => !this.bases[l.entity].has(l.id));
-    if (missing.length === 0) return;
-    await Promise.all(missing.map((l) => this.loadBase(l.entity, l.id)));
+  /**
+   * Runs `use` once the base of every entity is loaded, right after the check that says
+   * so: a base loaded for another call meanwhile may have pushed one of these out.
+   */
+  private async withBases<T>(entities: readonly { entity: SpendEntity; id: string }[], use: () => T): Promise<T> {
+    const missing = () => entities.filter(({ entity, id }) => !this.bases[entity].has(id));
+    for (let absent = missing(); absent.length > 0; absent = missing()) {
+      await Promise.all(absent.map(({ entity, id }) => this.loadBase(entity, id)));
+    }
+    return use();
+  }
+
+  private setBase(entity: SpendEntity, id: string, spend: number): void {
+    const bases = this.bases[entity];
+    bases.set(id, spend);
+    // Maps keep insertion order: the first key is the base read longest ago.
+    if (bases.size > (this.options.maxBases ?? MAX_BASES)) bases.delete(bases.keys().next().value!);
   }
 
   /** One read per entity however many requests wait for it. */
@@ -143,7 +164,7 @@ export class BudgetGuard {
       pending = this.options.store
         .readSpend({ [entity]: [id] })
         .then((spend) => {
-          if (!this.bases[entity].has(id)) this.bases[entity].set(id, spend[entity].get(id) ?? 0);
+          if (!this.bases[entity].has(id)) this.setBase(entity, id, spend[entity].get(id) ?? 0);
         })
         .finally(() => this.loading.delete(key));
       this.loading.set(key, pending);
