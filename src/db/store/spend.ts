@@ -40,11 +40,12 @@ export interface SpendStore {
 
 export function createSpendStore(database: Database): SpendStore {
   const { db, tables } = database;
+  const addSpend = database.dialect === "postgres" ? (tx: Db, inc: SpendIncrements) => addSpendInBatches(tx, tables, inc) : preparedSpendAdder(db, tables);
   return {
     applySpend(batch) {
       return database.transaction(async (tx) => {
         await database.bulkInsert(tx, "spendLogs", batch.logs as Iterable<Record<string, unknown>>);
-        await (database.dialect === "postgres" ? addSpendInBatches : addSpendOneByOne)(tx, tables, batch.increments());
+        await addSpend(tx, batch.increments());
         const now = new Date();
         await tx
           .insert(tables.ledgerCheckpoints)
@@ -85,31 +86,42 @@ export function createSpendStore(database: Database): SpendStore {
 }
 
 /**
- * SQLite: one statement per entity. They run in turn on the one connection, each a few
- * microseconds, and bind the amounts as doubles (exact to the last bit).
+ * SQLite: one statement per entity, prepared once per connection (building and preparing
+ * each took ~230 µs, 0.3 s for a flush touching 1,200 entities). They run in turn on the
+ * one connection, so inside the flush's transaction, and bind the amounts as doubles
+ * (exact to the last bit).
  */
-async function addSpendOneByOne(tx: Db, tables: Tables, inc: SpendIncrements): Promise<void> {
-  const add = (column: AnyColumn, amount: number) => sql<number>`${column} + ${amount}`;
-  const now = new Date();
-  await Promise.all([
-    ...[...inc.keys].map(([token, amount]) => tx.update(tables.keys).set({ spend: add(tables.keys.spend, amount) }).where(eq(tables.keys.token, token))),
-    ...[...inc.users].map(([id, amount]) => tx.update(tables.users).set({ spend: add(tables.users.spend, amount) }).where(eq(tables.users.user_id, id))),
-    ...[...inc.teams].map(([id, amount]) => tx.update(tables.teams).set({ spend: add(tables.teams.spend, amount) }).where(eq(tables.teams.team_id, id))),
-    ...[...inc.members].map(([key, amount]) => {
-      const [teamId, userId] = key.split("\u0000") as [string, string];
-      return tx
-        .update(tables.teamMembers)
-        .set({ spend: add(tables.teamMembers.spend, amount) })
-        .where(sql`${tables.teamMembers.team_id} = ${teamId} and ${tables.teamMembers.user_id} = ${userId}`);
-    }),
-    // End users are created by the first call that carries their id (API.md §2.3).
-    ...[...inc.customers].map(([id, amount]) =>
-      tx
-        .insert(tables.customers)
-        .values({ user_id: id, spend: amount, created_at: now, updated_at: now })
-        .onConflictDoUpdate({ target: tables.customers.user_id, set: { spend: add(tables.customers.spend, amount), updated_at: now } }),
-    ),
-  ]);
+function preparedSpendAdder(db: Db, tables: Tables): (tx: Db, inc: SpendIncrements) => Promise<void> {
+  const amount = sql.placeholder("amount");
+  const id = sql.placeholder("id");
+  const add = (column: AnyColumn) => sql<number>`${column} + ${amount}`;
+  const keys = db.update(tables.keys).set({ spend: add(tables.keys.spend) }).where(eq(tables.keys.token, id)).prepare("tollgate_add_key_spend");
+  const users = db.update(tables.users).set({ spend: add(tables.users.spend) }).where(eq(tables.users.user_id, id)).prepare("tollgate_add_user_spend");
+  const teams = db.update(tables.teams).set({ spend: add(tables.teams.spend) }).where(eq(tables.teams.team_id, id)).prepare("tollgate_add_team_spend");
+  const members = db
+    .update(tables.teamMembers)
+    .set({ spend: add(tables.teamMembers.spend) })
+    .where(sql`${tables.teamMembers.team_id} = ${sql.placeholder("team")} and ${tables.teamMembers.user_id} = ${sql.placeholder("user")}`)
+    .prepare("tollgate_add_member_spend");
+  // End users are created by the first call that carries their id (API.md §2.3).
+  const now = sql.placeholder("now");
+  const customers = db
+    .insert(tables.customers)
+    .values({ user_id: id, spend: amount, created_at: now, updated_at: now })
+    .onConflictDoUpdate({ target: tables.customers.user_id, set: { spend: add(tables.customers.spend), updated_at: sql`excluded.updated_at` } })
+    .prepare("tollgate_add_customer_spend");
+
+  return async (_tx, inc) => {
+    for (const [key, value] of inc.keys) await keys.execute({ id: key, amount: value });
+    for (const [user, value] of inc.users) await users.execute({ id: user, amount: value });
+    for (const [team, value] of inc.teams) await teams.execute({ id: team, amount: value });
+    for (const [key, value] of inc.members) {
+      const [team, user] = key.split("\u0000") as [string, string];
+      await members.execute({ team, user, amount: value });
+    }
+    const at = new Date();
+    for (const [customer, value] of inc.customers) await customers.execute({ id: customer, amount: value, now: at });
+  };
 }
 
 /**
