@@ -44,7 +44,7 @@ export interface BudgetGuardOptions {
   store: Pick<Store, "readSpend">;
   unflushed: (entity: SpendEntity, id: string) => number;
   log: Logger;
-  /** Bases kept per entity type (default 100,000). */
+  /** Bases kept per entity type (default 100,000; at least 1, or a call could never see its own). */
   maxBases?: number;
 }
 
@@ -153,7 +153,7 @@ export class BudgetGuard {
     const bases = this.bases[entity];
     bases.set(id, spend);
     // Maps keep insertion order: the first key is the base read longest ago.
-    if (bases.size > (this.options.maxBases ?? MAX_BASES)) bases.delete(bases.keys().next().value!);
+    if (bases.size > Math.max(1, this.options.maxBases ?? MAX_BASES)) bases.delete(bases.keys().next().value!);
   }
 
   /** One read per entity however many requests wait for it. */
