@@ -13,6 +13,7 @@ import { keyFromSessionCookie } from "./auth/session-cookie.ts";
 import type { Config } from "./config/index.ts";
 import type { OpenOptions } from "./db/database.ts";
 import type { Store } from "./db/store/index.ts";
+import { memberOf } from "./db/store/spend.ts";
 import { ApiError, toApiError } from "./errors.ts";
 import { docsRoutes } from "./docs/routes.ts";
 import { healthRoutes } from "./health/routes.ts";
@@ -132,7 +133,7 @@ export function createApp(options: AppOptions) {
       invalidate.teams(reset.teams);
       invalidate.customers(reset.customers);
       // Memberships are cached with their team's keys.
-      invalidate.teams([...new Set(reset.members.map((m) => m.split("\u0000")[0]!))]);
+      invalidate.teams([...new Set(reset.members.map((m) => memberOf(m).team))]);
     },
   });
   const proxy = createProxy({

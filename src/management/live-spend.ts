@@ -3,6 +3,8 @@
  * visibility"): each function returns the USD to add to the stored `spend` of a row.
  * The ledger provides it; without one, the stored numbers are shown as they are.
  */
+import { memberKey } from "../db/store/spend.ts";
+
 export interface LiveSpend {
   key(token: string): number;
   user(userId: string): number;
@@ -27,6 +29,6 @@ export function ledgerLiveSpend(unflushed: (entity: "keys" | "users" | "teams" |
     user: (id) => unflushed("users", id),
     team: (id) => unflushed("teams", id),
     customer: (id) => unflushed("customers", id),
-    member: (teamId, userId) => unflushed("members", `${teamId}\u0000${userId}`),
+    member: (teamId, userId) => unflushed("members", memberKey(teamId, userId)),
   };
 }

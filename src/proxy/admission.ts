@@ -13,6 +13,7 @@ import type { BudgetGuard, BudgetLimit, Reservation, SoftBudget } from "../spend
 import type { CostCalculator } from "../spend/prices/index.ts";
 import type { CustomerPolicies, CustomerPolicy } from "./customers.ts";
 import type { Deployment, Usage } from "./types.ts";
+import { memberKey } from "../db/store/spend.ts";
 
 interface EndUser {
   id: string;
@@ -70,7 +71,7 @@ export function budgetLimitsFor(principal: Principal | null, endUser: EndUser | 
     const max = budgets.member;
     limits.push({
       entity: "members",
-      id: `${team.team_id}\u0000${user.user_id}`,
+      id: memberKey(team.team_id, user.user_id),
       maxBudget: max,
       message: (s) => `Budget has been exceeded! User=${user.user_id} in Team=${team.team_id} Current cost: ${s}, Max budget: ${max}`,
     });

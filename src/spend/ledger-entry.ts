@@ -25,6 +25,9 @@ export interface JournaledEntry {
   cost: number;
 }
 
+/** How a key's spend on one model group is keyed (ledger, flush and model budgets agree on it). */
+export const keyModelKey = (token: string, group: string) => `${token}\u0000${group}`;
+
 export function addTo(map: Map<string, number>, id: string, amount: number, dropZero = false): void {
   const next = (map.get(id) ?? 0) + amount;
   // Flushing subtracts exactly what was added, but floating point may leave dust.
@@ -47,7 +50,7 @@ function forEachIncrement(entry: LedgerEntry, apply: (entity: SpendEntity, id: s
 export function accumulate(entry: LedgerEntry, spend: SpendIncrements, keyModels: Map<string, number>): void {
   forEachIncrement(entry, (entity, id, amount) => addTo(spend[entity], id, amount));
   const { call, cost } = entry;
-  if (cost !== 0 && call.api_key) addTo(keyModels, `${call.api_key}\u0000${call.model_group}`, cost);
+  if (cost !== 0 && call.api_key) addTo(keyModels, keyModelKey(call.api_key, call.model_group), cost);
 }
 
 export function journaled({ call, cost }: LedgerEntry): JournaledEntry {

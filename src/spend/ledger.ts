@@ -20,7 +20,7 @@ import { emptyIncrements, memberKey, type SpendEntity, type SpendIncrements } fr
 import type { Store } from "../db/store/index.ts";
 import type { Journal } from "./journal.ts";
 import { applyFlush, type FlushRequest } from "./flush.ts";
-import { accumulate, addTo, journaled, type JournaledEntry, type LedgerEntry, revive } from "./ledger-entry.ts";
+import { accumulate, addTo, journaled, type JournaledEntry, keyModelKey, type LedgerEntry, revive } from "./ledger-entry.ts";
 import type { SettledCall, SpendRecorder } from "./settlement.ts";
 
 export interface LedgerOptions {
@@ -42,7 +42,7 @@ export interface LedgerOptions {
 export class Ledger implements SpendRecorder {
   private pending: { seq: number; entry: LedgerEntry }[] = [];
   private readonly unflushedSpend: SpendIncrements = emptyIncrements();
-  /** Unflushed spend per key and model group (`token\0group`), for per-model key budgets. */
+  /** Unflushed spend per key and model group (`keyModelKey`), for per-model key budgets. */
   private readonly unflushedKeyModels = new Map<string, number>();
   private flushing: Promise<void> | null = null;
 
@@ -64,7 +64,7 @@ export class Ledger implements SpendRecorder {
 
   /** Spend of one key on one model group recorded here but not yet in the spend log. */
   unflushedKeyModel(token: string, group: string): number {
-    return this.unflushedKeyModels.get(`${token}\u0000${group}`) ?? 0;
+    return this.unflushedKeyModels.get(keyModelKey(token, group)) ?? 0;
   }
 
   /** Spend recorded on this instance but not yet in the database. */

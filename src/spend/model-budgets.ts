@@ -9,6 +9,7 @@
 import type { KeyRow } from "../db/rows.ts";
 import type { Store } from "../db/store/index.ts";
 import { parseDuration, durationSeconds } from "../util/duration.ts";
+import { keyModelKey } from "./ledger-entry.ts";
 
 export interface ModelBudget {
   model: string;
@@ -45,7 +46,7 @@ export class ModelBudgets {
 
   /** The key's spend on `group` since `windowStart`. */
   async spendOf(token: string, group: string, windowStart: Date): Promise<number> {
-    const id = `${token}\u0000${group}\u0000${windowStart.getTime()}`;
+    const id = `${keyModelKey(token, group)}\u0000${windowStart.getTime()}`;
     let cached = this.sums.get(id);
     if (!cached || Date.now() - cached.at > CACHE_MS) {
       const [row] = await this.store.groupSpendLogs({ api_key: token, model_group: group, from: windowStart }, []);

@@ -1,5 +1,6 @@
 import { type AnyColumn, and, eq, isNotNull, isNull, lte, or } from "drizzle-orm";
 import type { Database } from "../database.ts";
+import { memberKey } from "./spend.ts";
 
 /** An entity (or budget row) whose budget window has ended. */
 export interface DueReset {
@@ -70,7 +71,7 @@ export function createBudgetWindowStore(database: Database): BudgetWindowStore {
             // The default end-user budget binds every customer without a budget of its own.
             const linked = options.unlinkedCustomers ? or(eq(t.customers.budget_id, due.id), isNull(t.customers.budget_id)) : eq(t.customers.budget_id, due.id);
             const customers = await tx.update(t.customers).set({ spend: 0 }).where(linked).returning({ id: t.customers.user_id });
-            result.members = members.map((m) => `${m.team}\u0000${m.user}`);
+            result.members = members.map((m) => memberKey(m.team, m.user));
             result.customers = customers.map((c) => c.id);
             break;
           }

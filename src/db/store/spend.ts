@@ -24,6 +24,12 @@ export type SpendEntity = keyof SpendIncrements;
 
 export const memberKey = (teamId: string, userId: string) => `${teamId}\u0000${userId}`;
 
+/** The team and the user of a `memberKey`. */
+export const memberOf = (key: string): { team: string; user: string } => {
+  const [team = "", user = ""] = key.split("\u0000");
+  return { team, user };
+};
+
 export const emptyIncrements = (): SpendIncrements => ({ keys: new Map(), users: new Map(), teams: new Map(), members: new Map(), customers: new Map() });
 
 export interface SpendStore {
@@ -73,7 +79,7 @@ export function createSpendStore(database: Database): SpendStore {
         read(
           ids.members,
           async (l) => {
-            const teamIds = [...new Set(l.map((k) => k.split("\u0000")[0]!))];
+            const teamIds = [...new Set(l.map((k) => memberOf(k).team))];
             const rows = await db.select().from(tables.teamMembers).where(inArray(tables.teamMembers.team_id, teamIds));
             return rows.map((r) => ({ id: memberKey(r.team_id, r.user_id), spend: r.spend })).filter((r) => l.includes(r.id));
           },
@@ -115,10 +121,7 @@ function preparedSpendAdder(db: Db, tables: Tables): (tx: Db, inc: SpendIncremen
     for (const [key, value] of inc.keys) await keys.execute({ id: key, amount: value });
     for (const [user, value] of inc.users) await users.execute({ id: user, amount: value });
     for (const [team, value] of inc.teams) await teams.execute({ id: team, amount: value });
-    for (const [key, value] of inc.members) {
-      const [team, user] = key.split("\u0000") as [string, string];
-      await members.execute({ team, user, amount: value });
-    }
+    for (const [key, value] of inc.members) await members.execute({ ...memberOf(key), amount: value });
     const at = new Date();
     for (const [customer, value] of inc.customers) await customers.execute({ id: customer, amount: value, now: at });
   };
@@ -138,10 +141,7 @@ async function addSpendInBatches(tx: Db, tables: Tables, inc: SpendIncrements): 
       : tx.execute(
           sql`update ${table} set spend = ${table}.spend + v.amount from json_to_recordset(${amounts(entries)}::json) as v(id text, amount float8) where ${id} = v.id`,
         );
-  const members = [...inc.members].map(([key, amount]) => {
-    const [team, user] = key.split("\u0000") as [string, string];
-    return { team, user, amount };
-  });
+  const members = [...inc.members].map(([key, amount]) => ({ ...memberOf(key), amount }));
   // An ISO string: drizzle hands a Date to postgres.js unserialised.
   const now = new Date().toISOString();
   await Promise.all([
