@@ -1,4 +1,6 @@
 /** The buttons that act on one row of a list, and a page's heading with its main action. */
+import type { ComponentChildren } from "preact";
+import type { Column } from "./table.tsx";
 
 export interface RowAction {
   label: string;
@@ -28,6 +30,20 @@ export function RowActions({ name, actions }: { name: string; actions: (RowActio
 
 /** What stands in a row's actions cell for someone who may only look. */
 export const ReadOnly = () => <span class="muted">read-only</span>;
+
+/**
+ * A table's "Actions" column: each row's buttons for someone who may change the rows,
+ * else `readOnly(row)` ("read-only" unless the page says otherwise).
+ */
+export function actionsColumn<T>(options: {
+  mayChange: boolean;
+  name: (row: T) => string;
+  actions: (row: T) => (RowAction | false)[];
+  readOnly?: (row: T) => ComponentChildren;
+}): Column<T> {
+  const { mayChange, name, actions, readOnly = () => <ReadOnly /> } = options;
+  return { label: "Actions", render: (row) => (mayChange ? <RowActions name={name(row)} actions={actions(row)} /> : readOnly(row)) };
+}
 
 /** A page's h1, with its main action (Create …) beside it when the caller may take it. */
 export function PageHead({ id, title, action }: { id: string; title: string; action?: { label: string; onClick: () => void } | false }) {

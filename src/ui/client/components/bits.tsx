@@ -40,3 +40,13 @@ export function CopyButton({ text, label = "Copy" }: { text: string; label?: str
 export function Badge({ tone, children }: { tone: "danger" | "warn" | "ok" | "muted"; children: string }) {
   return <span class={`badge ${tone}`}>{children}</span>;
 }
+
+/** A row's name cell: its alias (or "no alias") over its id. */
+export function NameCell({ alias, id }: { alias: string | null | undefined; id: string | null }) {
+  return (
+    <div class="stack">
+      <strong>{alias ?? <span class="muted">no alias</span>}</strong>
+      <code class="muted">{id}</code>
+    </div>
+  );
+}

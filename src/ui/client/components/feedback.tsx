@@ -1,6 +1,8 @@
 /** Loading, failure and empty states: every page says which one it is in, in words. */
 import type { ComponentChildren } from "preact";
+import { useState } from "preact/hooks";
 import { ApiFailure } from "../api.ts";
+import { asError } from "./async.ts";
 
 export function Loading({ what = "Loading" }: { what?: string }) {
   return (
@@ -60,4 +62,32 @@ export function AsyncView<T>({ state, what, children }: { state: { data: T | und
       {children(state.data)}
     </>
   );
+}
+
+/**
+ * What the last action on a page came to: a success message (dismissable) or a failure,
+ * shown above the page's content until the next action. `afterSuccess` runs after every
+ * success (close the dialog, reload the data).
+ */
+export function useOutcome(afterSuccess: () => void) {
+  const [done, setDone] = useState<string>();
+  const [problem, setProblem] = useState<Error>();
+  return {
+    succeeded(message: string): void {
+      setProblem(undefined);
+      setDone(message);
+      afterSuccess();
+    },
+    /** `what` completes "Could not …" ("block ci-key"). */
+    failed(what: string, error: unknown): void {
+      setDone(undefined);
+      setProblem(new Error(`Could not ${what}: ${asError(error).message}`));
+    },
+    notices: (
+      <>
+        {done && <SuccessNotice onDismiss={() => setDone(undefined)}>{done}</SuccessNotice>}
+        {problem && <ErrorNotice error={problem} />}
+      </>
+    ),
+  };
 }

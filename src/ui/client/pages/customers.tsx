@@ -1,10 +1,10 @@
 /** Customers (end users): list, search, create, edit, block, delete. */
 import { useState } from "preact/hooks";
 import { get, post } from "../api.ts";
-import { PageHead, ReadOnly, RowActions } from "../components/actions.tsx";
-import { asError, useAsync } from "../components/async.ts";
-import { Badge, SpendBar } from "../components/bits.tsx";
-import { AsyncView, Empty, ErrorNotice, SuccessNotice } from "../components/feedback.tsx";
+import { actionsColumn, PageHead } from "../components/actions.tsx";
+import { useAsync } from "../components/async.ts";
+import { Badge, NameCell, SpendBar } from "../components/bits.tsx";
+import { AsyncView, Empty, useOutcome } from "../components/feedback.tsx";
 import { type Body, EntityForm } from "../components/form.tsx";
 import { limits } from "../components/format.ts";
 import { Confirm, Modal } from "../components/modal.tsx";
@@ -48,59 +48,39 @@ export function CustomersPage({ route }: { route: Route }) {
   const state = useAsync(() => get<CustomerRow[]>("/customer/list"), []);
   const modelNames = useModelNames();
   const [dialog, setDialog] = useState<Dialog>(null);
-  const [done, setDone] = useState<string>();
-  const [problem, setProblem] = useState<Error>();
   // Only proxy admins may change customers.
   const mayChange = canChange(session) && seesEverything(session);
 
   const go = (next: { page?: number; search?: string }) => navigate(href("customers", [], { page: next.page, search: next.search ?? search }));
-  const finish = (message: string) => {
+  const outcome = useOutcome(() => {
     setDialog(null);
-    setProblem(undefined);
-    setDone(message);
     state.reload();
-  };
+  });
   const setBlocked = async (customer: CustomerRow, blocked: boolean) => {
     try {
       await post(blocked ? "/customer/block" : "/customer/unblock", { user_ids: [customer.user_id] });
-      finish(`${label(customer)} is ${blocked ? "blocked: requests made for it are refused" : "unblocked"}.`);
+      outcome.succeeded(`${label(customer)} is ${blocked ? "blocked: requests made for it are refused" : "unblocked"}.`);
     } catch (err) {
-      setDone(undefined);
-      setProblem(new Error(`Could not ${blocked ? "block" : "unblock"} ${label(customer)}: ${asError(err).message}`));
+      outcome.failed(`${blocked ? "block" : "unblock"} ${label(customer)}`, err);
     }
   };
 
   const columns: Column<CustomerRow>[] = [
-    {
-      label: "Customer",
-      render: (c) => (
-        <div class="stack">
-          <strong>{c.alias ?? <span class="muted">no alias</span>}</strong>
-          <code class="muted">{c.user_id}</code>
-        </div>
-      ),
-    },
+    { label: "Customer", render: (c) => <NameCell alias={c.alias} id={c.user_id} /> },
     { label: "Spend", render: (c) => <SpendBar spend={c.spend} max={c.litellm_budget_table?.max_budget} /> },
     { label: "Limits", render: (c) => limits(c.litellm_budget_table ?? {}) },
     { label: "Region", render: (c) => c.allowed_model_region ?? <span class="muted">any</span> },
     { label: "Default model", render: (c) => c.default_model ?? <span class="muted">none</span> },
     { label: "State", render: (c) => (c.blocked ? <Badge tone="danger">blocked</Badge> : <Badge tone="ok">active</Badge>) },
-    {
-      label: "Actions",
-      render: (c) =>
-        mayChange ? (
-          <RowActions
-            name={label(c)}
-            actions={[
-              { label: "Edit", onClick: () => setDialog({ kind: "edit", customer: c }) },
-              { label: c.blocked ? "Unblock" : "Block", onClick: () => setBlocked(c, !c.blocked) },
-              { label: "Delete", danger: true, onClick: () => setDialog({ kind: "delete", customer: c }) },
-            ]}
-          />
-        ) : (
-          <ReadOnly />
-        ),
-    },
+    actionsColumn<CustomerRow>({
+      mayChange,
+      name: label,
+      actions: (c) => [
+        { label: "Edit", onClick: () => setDialog({ kind: "edit", customer: c }) },
+        { label: c.blocked ? "Unblock" : "Block", onClick: () => setBlocked(c, !c.blocked) },
+        { label: "Delete", danger: true, onClick: () => setDialog({ kind: "delete", customer: c }) },
+      ],
+    }),
   ];
 
   return (
@@ -109,8 +89,7 @@ export function CustomersPage({ route }: { route: Route }) {
       <div class="toolbar">
         <SearchBox label="Search by ID or alias" value={search} onSearch={(text) => go({ page: 1, search: text })} />
       </div>
-      {done && <SuccessNotice onDismiss={() => setDone(undefined)}>{done}</SuccessNotice>}
-      {problem && <ErrorNotice error={problem} />}
+      {outcome.notices}
       <AsyncView state={state} what="customers">
         {(customers) => {
           const found = matching(customers, search);
@@ -145,7 +124,7 @@ export function CustomersPage({ route }: { route: Route }) {
             onCancel={() => setDialog(null)}
             onSubmit={async (body) => {
               const created = await post<CustomerRow>("/customer/new", body);
-              finish(`${label(created)} is created.`);
+              outcome.succeeded(`${label(created)} is created.`);
             }}
           />
         </Modal>
@@ -159,7 +138,7 @@ export function CustomersPage({ route }: { route: Route }) {
             onCancel={() => setDialog(null)}
             onSubmit={async (body) => {
               const saved = await post<CustomerRow>("/customer/update", { ...body, user_id: dialog.customer.user_id });
-              finish(`${label(saved)} is saved.`);
+              outcome.succeeded(`${label(saved)} is saved.`);
             }}
           />
         </Modal>
@@ -172,7 +151,7 @@ export function CustomersPage({ route }: { route: Route }) {
           onCancel={() => setDialog(null)}
           onDone={async () => {
             await post("/customer/delete", { user_ids: [dialog.customer.user_id] });
-            finish(`${label(dialog.customer)} is deleted.`);
+            outcome.succeeded(`${label(dialog.customer)} is deleted.`);
           }}
         >
           <p>Its budget, limits and blocked state are forgotten; a later request naming it starts it afresh. Its spend stays in the spend logs. This cannot be undone.</p>

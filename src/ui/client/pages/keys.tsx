@@ -1,10 +1,10 @@
 /** Keys: list, search, create (the new key shown once), edit, block, regenerate, delete. */
 import { useState } from "preact/hooks";
 import { get, post } from "../api.ts";
-import { PageHead, ReadOnly, RowActions } from "../components/actions.tsx";
-import { asError, useAsync } from "../components/async.ts";
-import { Badge, CopyButton, SpendBar } from "../components/bits.tsx";
-import { AsyncView, Empty, ErrorNotice, SuccessNotice } from "../components/feedback.tsx";
+import { actionsColumn, PageHead } from "../components/actions.tsx";
+import { useAsync } from "../components/async.ts";
+import { Badge, CopyButton, NameCell, SpendBar } from "../components/bits.tsx";
+import { AsyncView, Empty, useOutcome } from "../components/feedback.tsx";
 import { type Body, EntityForm } from "../components/form.tsx";
 import { dateTime, isPast, limits, list } from "../components/format.ts";
 import { Confirm, Modal } from "../components/modal.tsx";
@@ -52,38 +52,25 @@ export function KeysPage({ route }: { route: Route }) {
     [page, search, teamId, userId],
   );
   const [dialog, setDialog] = useState<Dialog>(null);
-  const [done, setDone] = useState<string>();
-  const [failure, setFailure] = useState<Error>();
   const mayChange = canChange(session);
 
   const go = (next: { page?: number; search?: string }) => navigate(href("keys", [], { page: next.page, search: next.search ?? search, team_id: teamId, user_id: userId }));
-  const finish = (message: string) => {
+  const outcome = useOutcome(() => {
     setDialog(null);
-    setFailure(undefined);
-    setDone(message);
     state.reload();
-  };
+  });
   const toggleBlocked = async (key: KeyRow) => {
     const blocked = !key.blocked;
     try {
       await post(blocked ? "/key/block" : "/key/unblock", { key: key.token });
-      finish(`${label(key)} is ${blocked ? "blocked" : "unblocked"}.`);
+      outcome.succeeded(`${label(key)} is ${blocked ? "blocked" : "unblocked"}.`);
     } catch (err) {
-      setDone(undefined);
-      setFailure(new Error(`Could not ${blocked ? "block" : "unblock"} ${label(key)}: ${asError(err).message}`));
+      outcome.failed(`${blocked ? "block" : "unblock"} ${label(key)}`, err);
     }
   };
 
   const columns: Column<KeyRow>[] = [
-    {
-      label: "Key",
-      render: (k) => (
-        <div class="stack">
-          <strong>{k.key_alias ?? <span class="muted">no alias</span>}</strong>
-          <code class="muted">{k.key_name}</code>
-        </div>
-      ),
-    },
+    { label: "Key", render: (k) => <NameCell alias={k.key_alias} id={k.key_name} /> },
     { label: "Owner", render: (k) => k.user_id ?? <span class="muted">—</span> },
     { label: "Team", render: (k) => (k.team_id ? <a href={href("teams", [k.team_id])}>{k.team_id}</a> : <span class="muted">—</span>) },
     { label: "Models", render: (k) => list(k.models, "all models") },
@@ -94,23 +81,16 @@ export function KeysPage({ route }: { route: Route }) {
       label: "State",
       render: (k) => (k.blocked ? <Badge tone="danger">blocked</Badge> : isPast(k.expires) ? <Badge tone="warn">expired</Badge> : <Badge tone="ok">active</Badge>),
     },
-    {
-      label: "Actions",
-      render: (k) =>
-        mayChange ? (
-          <RowActions
-            name={label(k)}
-            actions={[
-              { label: "Edit", onClick: () => setDialog({ kind: "edit", key: k }) },
-              seesEverything(session) && { label: k.blocked ? "Unblock" : "Block", onClick: () => toggleBlocked(k) },
-              { label: "Regenerate", onClick: () => setDialog({ kind: "regenerate", key: k }) },
-              { label: "Delete", danger: true, onClick: () => setDialog({ kind: "delete", key: k }) },
-            ]}
-          />
-        ) : (
-          <ReadOnly />
-        ),
-    },
+    actionsColumn<KeyRow>({
+      mayChange,
+      name: label,
+      actions: (k) => [
+        { label: "Edit", onClick: () => setDialog({ kind: "edit", key: k }) },
+        seesEverything(session) && { label: k.blocked ? "Unblock" : "Block", onClick: () => toggleBlocked(k) },
+        { label: "Regenerate", onClick: () => setDialog({ kind: "regenerate", key: k }) },
+        { label: "Delete", danger: true, onClick: () => setDialog({ kind: "delete", key: k }) },
+      ],
+    }),
   ];
 
   return (
@@ -129,8 +109,7 @@ export function KeysPage({ route }: { route: Route }) {
           </span>
         )}
       </div>
-      {done && <SuccessNotice onDismiss={() => setDone(undefined)}>{done}</SuccessNotice>}
-      {failure && <ErrorNotice error={failure} />}
+      {outcome.notices}
       <AsyncView state={state} what="keys">
         {(data) =>
           data.keys.length === 0 ? (
@@ -168,7 +147,7 @@ export function KeysPage({ route }: { route: Route }) {
             onCancel={() => setDialog(null)}
             onSubmit={async (body) => {
               await post("/key/update", { ...withOtherFields(body), key: dialog.key.token });
-              finish(`${label(dialog.key)} is saved.`);
+              outcome.succeeded(`${label(dialog.key)} is saved.`);
             }}
           />
         </Modal>
@@ -191,7 +170,7 @@ export function KeysPage({ route }: { route: Route }) {
           onCancel={() => setDialog(null)}
           onDone={async () => {
             await post("/key/delete", { keys: [dialog.key.token] });
-            finish(`${label(dialog.key)} is deleted.`);
+            outcome.succeeded(`${label(dialog.key)} is deleted.`);
           }}
         >
           <p>Calls made with this key will fail from now on. Its spend stays in the spend logs. This cannot be undone.</p>

@@ -2,10 +2,10 @@
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import { get, post } from "../api.ts";
-import { ReadOnly, RowActions } from "../components/actions.tsx";
+import { actionsColumn } from "../components/actions.tsx";
 import { asError, useAsync } from "../components/async.ts";
 import { Badge, SpendBar } from "../components/bits.tsx";
-import { AsyncView, Empty, ErrorNotice, SuccessNotice } from "../components/feedback.tsx";
+import { AsyncView, Empty, ErrorNotice, useOutcome } from "../components/feedback.tsx";
 import { type Body, EntityForm } from "../components/form.tsx";
 import { count, dateTime, limits, list, usd } from "../components/format.ts";
 import { Confirm, Modal } from "../components/modal.tsx";
@@ -39,15 +39,11 @@ export function TeamDetail({ teamId }: { teamId: string }) {
   const session = useSession();
   const state = useAsync(() => get<TeamInfo>("/team/info", { team_id: teamId }), [teamId]);
   const [dialog, setDialog] = useState<DetailDialog>(null);
-  const [done, setDone] = useState<string>();
-  const [problem, setProblem] = useState<Error>();
 
-  const finish = (message: string) => {
+  const outcome = useOutcome(() => {
     setDialog(null);
-    setProblem(undefined);
-    setDone(message);
     state.reload();
-  };
+  });
 
   return (
     <section aria-labelledby="team-title">
@@ -61,7 +57,7 @@ export function TeamDetail({ teamId }: { teamId: string }) {
           const mayChangeTeam = managesTeams(session);
           const mayManage = managesTeam(session, team);
           const block = (blocked: boolean) =>
-            setTeamBlocked(team, blocked).then(finish, (err) => setProblem(new Error(`Could not ${blocked ? "block" : "unblock"} the team: ${asError(err).message}`)));
+            setTeamBlocked(team, blocked).then(outcome.succeeded, (err) => outcome.failed(`${blocked ? "block" : "unblock"} the team`, err));
           return (
             <>
               <div class="page-head">
@@ -86,8 +82,7 @@ export function TeamDetail({ teamId }: { teamId: string }) {
                   Keys of this team ({count(info.keys.length)})
                 </a>
               </p>
-              {done && <SuccessNotice onDismiss={() => setDone(undefined)}>{done}</SuccessNotice>}
-              {problem && <ErrorNotice error={problem} />}
+              {outcome.notices}
               <TeamFacts team={team} />
               <MembersSection
                 info={info}
@@ -96,15 +91,15 @@ export function TeamDetail({ teamId }: { teamId: string }) {
                 onEdit={(member, membership) => setDialog({ kind: "edit-member", member, membership })}
                 onRemove={(member, membership) => setDialog({ kind: "remove-member", member, membership })}
               />
-              <ModelsSection team={team} mayManage={mayManage} onAdded={finish} onRemove={(model) => setDialog({ kind: "remove-model", model })} />
+              <ModelsSection team={team} mayManage={mayManage} onAdded={outcome.succeeded} onRemove={(model) => setDialog({ kind: "remove-model", model })} />
 
-              {dialog?.kind === "edit" && <EditTeamDialog team={team} onCancel={() => setDialog(null)} onSaved={finish} />}
+              {dialog?.kind === "edit" && <EditTeamDialog team={team} onCancel={() => setDialog(null)} onSaved={outcome.succeeded} />}
               {dialog?.kind === "delete" && (
                 <DeleteTeamConfirm team={team} keyCount={info.keys.length} onCancel={() => setDialog(null)} onDeleted={() => navigate(href("teams"))} />
               )}
-              {dialog?.kind === "add-member" && <AddMemberDialog team={team} onCancel={() => setDialog(null)} onAdded={finish} />}
+              {dialog?.kind === "add-member" && <AddMemberDialog team={team} onCancel={() => setDialog(null)} onAdded={outcome.succeeded} />}
               {dialog?.kind === "edit-member" && (
-                <EditMemberDialog team={team} member={dialog.member} membership={dialog.membership} onCancel={() => setDialog(null)} onSaved={finish} />
+                <EditMemberDialog team={team} member={dialog.member} membership={dialog.membership} onCancel={() => setDialog(null)} onSaved={outcome.succeeded} />
               )}
               {dialog?.kind === "remove-member" && (
                 <Confirm
@@ -114,7 +109,7 @@ export function TeamDetail({ teamId }: { teamId: string }) {
                   onCancel={() => setDialog(null)}
                   onDone={async () => {
                     await post("/team/member_delete", { team_id: team.team_id, user_id: dialog.member.user_id });
-                    finish(`${memberLabel(dialog.member)} is no longer a member of ${label(team)}.`);
+                    outcome.succeeded(`${memberLabel(dialog.member)} is no longer a member of ${label(team)}.`);
                   }}
                 >
                   <p>They lose their role and their budget in this team. The user and their spend stay; you can add them again later.</p>
@@ -128,7 +123,7 @@ export function TeamDetail({ teamId }: { teamId: string }) {
                   onCancel={() => setDialog(null)}
                   onDone={async () => {
                     await post("/team/model/delete", { team_id: team.team_id, models: [dialog.model] });
-                    finish(`${dialog.model} is removed from ${label(team)}.`);
+                    outcome.succeeded(`${dialog.model} is removed from ${label(team)}.`);
                   }}
                 >
                   {team.models.length === 1 ? (
@@ -211,21 +206,14 @@ function MembersSection({
     { label: "Role", render: (m) => (m.role === "admin" ? <Badge tone="ok">admin</Badge> : <Badge tone="muted">{m.role}</Badge>) },
     { label: "Spend in team", render: (m) => <MemberSpend membership={memberships.get(m.user_id)} teamDefault={team.team_member_budget_id} /> },
     { label: "Limits in team", render: (m) => limits(memberships.get(m.user_id)?.litellm_budget_table ?? {}) },
-    {
-      label: "Actions",
-      render: (m) =>
-        mayManage ? (
-          <RowActions
-            name={memberLabel(m)}
-            actions={[
-              { label: "Change", onClick: () => onEdit(m, memberships.get(m.user_id)) },
-              { label: "Remove", danger: true, onClick: () => onRemove(m, memberships.get(m.user_id)) },
-            ]}
-          />
-        ) : (
-          <ReadOnly />
-        ),
-    },
+    actionsColumn<Member>({
+      mayChange: mayManage,
+      name: memberLabel,
+      actions: (m) => [
+        { label: "Change", onClick: () => onEdit(m, memberships.get(m.user_id)) },
+        { label: "Remove", danger: true, onClick: () => onRemove(m, memberships.get(m.user_id)) },
+      ],
+    }),
   ];
   return (
     <section aria-labelledby="members-title">

@@ -1,10 +1,10 @@
 /** Teams: the list (create, edit, block, delete); a team's own page is team-detail.tsx. */
 import { useState } from "preact/hooks";
 import { get, post } from "../api.ts";
-import { PageHead, RowActions } from "../components/actions.tsx";
-import { asError, useAsync } from "../components/async.ts";
+import { actionsColumn, PageHead } from "../components/actions.tsx";
+import { useAsync } from "../components/async.ts";
 import { SpendBar } from "../components/bits.tsx";
-import { AsyncView, Empty, ErrorNotice, SuccessNotice } from "../components/feedback.tsx";
+import { AsyncView, Empty, useOutcome } from "../components/feedback.tsx";
 import { type Body, EntityForm } from "../components/form.tsx";
 import { count, limits, list } from "../components/format.ts";
 import { Modal } from "../components/modal.tsx";
@@ -46,22 +46,15 @@ function TeamList({ route }: { route: Route }) {
     [page, userId],
   );
   const [dialog, setDialog] = useState<ListDialog>(null);
-  const [done, setDone] = useState<string>();
-  const [problem, setProblem] = useState<Error>();
   const mayChange = managesTeams(session);
 
   const go = (next: { page?: number }) => navigate(href("teams", [], { page: next.page, user_id: everyTeam ? userId : undefined }));
-  const finish = (message: string) => {
+  const outcome = useOutcome(() => {
     setDialog(null);
-    setProblem(undefined);
-    setDone(message);
     state.reload();
-  };
+  });
   const block = (team: TeamRow, blocked: boolean) =>
-    setTeamBlocked(team, blocked).then(finish, (err) => {
-      setDone(undefined);
-      setProblem(new Error(`Could not ${blocked ? "block" : "unblock"} ${label(team)}: ${asError(err).message}`));
-    });
+    setTeamBlocked(team, blocked).then(outcome.succeeded, (err) => outcome.failed(`${blocked ? "block" : "unblock"} ${label(team)}`, err));
 
   const columns: Column<ListedTeam>[] = [
     {
@@ -88,24 +81,20 @@ function TeamList({ route }: { route: Route }) {
     { label: "Spend", render: (t) => <SpendBar spend={t.spend} max={t.max_budget} /> },
     { label: "Limits", render: (t) => limits(t) },
     { label: "State", render: (t) => <TeamState team={t} /> },
-    {
-      label: "Actions",
-      render: (t) =>
-        mayChange ? (
-          <RowActions
-            name={label(t)}
-            actions={[
-              { label: "Edit", onClick: () => setDialog({ kind: "edit", team: t }) },
-              { label: t.blocked ? "Unblock" : "Block", onClick: () => block(t, !t.blocked) },
-              { label: "Delete", danger: true, onClick: () => setDialog({ kind: "delete", team: t }) },
-            ]}
-          />
-        ) : (
-          <a href={href("teams", [t.team_id])} aria-label={`Open ${label(t)}`}>
-            Open
-          </a>
-        ),
-    },
+    actionsColumn<ListedTeam>({
+      mayChange,
+      name: label,
+      actions: (t) => [
+        { label: "Edit", onClick: () => setDialog({ kind: "edit", team: t }) },
+        { label: t.blocked ? "Unblock" : "Block", onClick: () => block(t, !t.blocked) },
+        { label: "Delete", danger: true, onClick: () => setDialog({ kind: "delete", team: t }) },
+      ],
+      readOnly: (t) => (
+        <a href={href("teams", [t.team_id])} aria-label={`Open ${label(t)}`}>
+          Open
+        </a>
+      ),
+    }),
   ];
 
   return (
@@ -118,8 +107,7 @@ function TeamList({ route }: { route: Route }) {
           </span>
         </div>
       )}
-      {done && <SuccessNotice onDismiss={() => setDone(undefined)}>{done}</SuccessNotice>}
-      {problem && <ErrorNotice error={problem} />}
+      {outcome.notices}
       <AsyncView state={state} what="teams">
         {(data) =>
           data === null ? (
@@ -143,13 +131,13 @@ function TeamList({ route }: { route: Route }) {
             onCancel={() => setDialog(null)}
             onSubmit={async (body) => {
               const created = await post<TeamRow>("/team/new", newTeamBody(body));
-              finish(`${label(created)} is created.`);
+              outcome.succeeded(`${label(created)} is created.`);
             }}
           />
         </Modal>
       )}
-      {dialog?.kind === "edit" && <EditTeamDialog team={dialog.team} onCancel={() => setDialog(null)} onSaved={finish} />}
-      {dialog?.kind === "delete" && <DeleteTeamConfirm team={dialog.team} keyCount={dialog.team.keys.length} onCancel={() => setDialog(null)} onDeleted={finish} />}
+      {dialog?.kind === "edit" && <EditTeamDialog team={dialog.team} onCancel={() => setDialog(null)} onSaved={outcome.succeeded} />}
+      {dialog?.kind === "delete" && <DeleteTeamConfirm team={dialog.team} keyCount={dialog.team.keys.length} onCancel={() => setDialog(null)} onDeleted={outcome.succeeded} />}
     </section>
   );
 }

@@ -1,10 +1,10 @@
 /** Users: list, search by email, filter by role, create (the first key shown once), edit, delete. */
 import { useState } from "preact/hooks";
 import { get, post } from "../api.ts";
-import { PageHead, ReadOnly, RowActions } from "../components/actions.tsx";
+import { actionsColumn, PageHead } from "../components/actions.tsx";
 import { useAsync } from "../components/async.ts";
-import { SpendBar } from "../components/bits.tsx";
-import { AsyncView, Empty, SuccessNotice } from "../components/feedback.tsx";
+import { NameCell, SpendBar } from "../components/bits.tsx";
+import { AsyncView, Empty, useOutcome } from "../components/feedback.tsx";
 import { type Body, EntityForm } from "../components/form.tsx";
 import { count, limits, list } from "../components/format.ts";
 import { Confirm, Modal } from "../components/modal.tsx";
@@ -49,27 +49,17 @@ export function UsersPage({ route }: { route: Route }) {
   const role = route.params.get("role") ?? "";
   const state = useAsync(() => get<UserList>("/user/list", { page, page_size: PAGE_SIZE, user_email: search, role }), [page, search, role]);
   const [dialog, setDialog] = useState<Dialog>(null);
-  const [done, setDone] = useState<string>();
   // Only proxy admins may create, change or delete users.
   const mayChange = canChange(session) && seesEverything(session);
 
   const go = (next: { page?: number; search?: string; role?: string }) => navigate(href("users", [], { page: next.page, search: next.search ?? search, role: next.role ?? role }));
-  const finish = (message: string) => {
+  const outcome = useOutcome(() => {
     setDialog(null);
-    setDone(message);
     state.reload();
-  };
+  });
 
   const columns: Column<UserRow>[] = [
-    {
-      label: "User",
-      render: (u) => (
-        <div class="stack">
-          <strong>{u.user_alias ?? <span class="muted">no alias</span>}</strong>
-          <code class="muted">{u.user_id}</code>
-        </div>
-      ),
-    },
+    { label: "User", render: (u) => <NameCell alias={u.user_alias} id={u.user_id} /> },
     { label: "Email", render: (u) => u.user_email ?? <span class="muted">—</span> },
     { label: "Role", render: (u) => u.user_role },
     {
@@ -91,21 +81,14 @@ export function UsersPage({ route }: { route: Route }) {
     { label: "Models", render: (u) => list(u.models, "all models") },
     { label: "Spend", render: (u) => <SpendBar spend={u.spend} max={u.max_budget} /> },
     { label: "Limits", render: (u) => limits(u) },
-    {
-      label: "Actions",
-      render: (u) =>
-        mayChange ? (
-          <RowActions
-            name={label(u)}
-            actions={[
-              { label: "Edit", onClick: () => setDialog({ kind: "edit", user: u }) },
-              { label: "Delete", danger: true, onClick: () => setDialog({ kind: "delete", user: u }) },
-            ]}
-          />
-        ) : (
-          <ReadOnly />
-        ),
-    },
+    actionsColumn<UserRow>({
+      mayChange,
+      name: label,
+      actions: (u) => [
+        { label: "Edit", onClick: () => setDialog({ kind: "edit", user: u }) },
+        { label: "Delete", danger: true, onClick: () => setDialog({ kind: "delete", user: u }) },
+      ],
+    }),
   ];
 
   return (
@@ -115,7 +98,7 @@ export function UsersPage({ route }: { route: Route }) {
         <SearchBox label="Search by email" value={search} onSearch={(text) => go({ page: 1, search: text })} />
         <RoleFilter value={role} onChange={(next) => go({ page: 1, role: next })} />
       </div>
-      {done && <SuccessNotice onDismiss={() => setDone(undefined)}>{done}</SuccessNotice>}
+      {outcome.notices}
       <AsyncView state={state} what="users">
         {(data) =>
           data.users.length === 0 ? (
@@ -137,7 +120,7 @@ export function UsersPage({ route }: { route: Route }) {
             onCancel={() => setDialog(null)}
             onSubmit={async (body) => {
               const created = await post<UserRow & { key: string }>("/user/new", newUserBody(body));
-              if (!created.key) return finish(`${label(created)} is created.`);
+              if (!created.key) return outcome.succeeded(`${label(created)} is created.`);
               setDialog({ kind: "created", key: created.key, name: label(created) });
               state.reload();
             }}
@@ -154,7 +137,7 @@ export function UsersPage({ route }: { route: Route }) {
             onCancel={() => setDialog(null)}
             onSubmit={async (body) => {
               const saved = await post<{ data: UserRow }>("/user/update", { ...body, user_id: dialog.user.user_id });
-              finish(`${label(saved.data)} is saved.`);
+              outcome.succeeded(`${label(saved.data)} is saved.`);
             }}
           />
         </Modal>
@@ -167,7 +150,7 @@ export function UsersPage({ route }: { route: Route }) {
           onCancel={() => setDialog(null)}
           onDone={async () => {
             await post("/user/delete", { user_ids: [dialog.user.user_id] });
-            finish(`${label(dialog.user)} is deleted.`);
+            outcome.succeeded(`${label(dialog.user)} is deleted.`);
           }}
         >
           <p>
