@@ -28,11 +28,8 @@ export interface JournaledEntry {
 /** How a key's spend on one model group is keyed (ledger, flush and model budgets agree on it). */
 export const keyModelKey = (token: string, group: string) => `${token}\u0000${group}`;
 
-export function addTo(map: Map<string, number>, id: string, amount: number, dropZero = false): void {
-  const next = (map.get(id) ?? 0) + amount;
-  // Flushing subtracts exactly what was added, but floating point may leave dust.
-  if (dropZero && Math.abs(next) < 1e-12) map.delete(id);
-  else map.set(id, next);
+export function addTo(map: Map<string, number>, id: string, amount: number): void {
+  map.set(id, (map.get(id) ?? 0) + amount);
 }
 
 /** The entities a call's cost is added to (API.md §4.2). */

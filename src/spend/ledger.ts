@@ -39,11 +39,43 @@ export interface LedgerOptions {
   onFlushed?: (applied: SpendIncrements, keyModels: ReadonlyMap<string, number>) => void;
 }
 
+/**
+ * The spend of one batch of recorded calls, per entity and per key and model group:
+ * what the batch adds to the database once flushed.
+ */
+class BatchTally {
+  readonly spend: SpendIncrements = emptyIncrements();
+  /** Per key and model group (`keyModelKey`), for per-model key budgets. */
+  readonly keyModels = new Map<string, number>();
+  /** The batch's last journal seq: the checkpoint its flush moves to. */
+  lastSeq = 0;
+  calls = 0;
+
+  add(seq: number, entry: LedgerEntry): void {
+    accumulate(entry, this.spend, this.keyModels);
+    this.lastSeq = seq;
+    this.calls++;
+  }
+
+  /** Takes in an earlier batch whose flush failed (its calls come first). */
+  absorb(earlier: BatchTally): void {
+    for (const entity of Object.keys(earlier.spend) as SpendEntity[]) {
+      for (const [id, amount] of earlier.spend[entity]) addTo(this.spend[entity], id, amount);
+    }
+    for (const [id, amount] of earlier.keyModels) addTo(this.keyModels, id, amount);
+    this.lastSeq = Math.max(this.lastSeq, earlier.lastSeq);
+    this.calls += earlier.calls;
+  }
+}
+
 export class Ledger implements SpendRecorder {
-  private pending: { seq: number; entry: LedgerEntry }[] = [];
-  private readonly unflushedSpend: SpendIncrements = emptyIncrements();
-  /** Unflushed spend per key and model group (`keyModelKey`), for per-model key budgets. */
-  private readonly unflushedKeyModels = new Map<string, number>();
+  /**
+   * Unflushed spend is kept per batch: the one filling now and the one a flush is
+   * writing. A committed flush drops its batch whole, so the calls themselves need not
+   * be kept (they are in the journal), and nothing is subtracted: no rounding dust.
+   */
+  private filling = new BatchTally();
+  private inFlight: BatchTally | null = null;
   private flushing: Promise<void> | null = null;
 
   constructor(private readonly options: LedgerOptions) {}
@@ -51,25 +83,19 @@ export class Ledger implements SpendRecorder {
   /** Resolves once the call is journaled (see Journal.append). */
   record(call: SettledCall): Promise<void> {
     const entry: LedgerEntry = { call, cost: this.options.price(call) };
-    const seq = this.options.journal.append(journaled(entry));
-    this.track(seq, entry);
+    this.filling.add(this.options.journal.append(journaled(entry)), entry);
     return this.options.journal.written();
-  }
-
-  /** Queues an entry for the next flush and counts it as unflushed. */
-  private track(seq: number, entry: LedgerEntry): void {
-    this.pending.push({ seq, entry });
-    accumulate(entry, this.unflushedSpend, this.unflushedKeyModels);
   }
 
   /** Spend of one key on one model group recorded here but not yet in the spend log. */
   unflushedKeyModel(token: string, group: string): number {
-    return this.unflushedKeyModels.get(keyModelKey(token, group)) ?? 0;
+    const id = keyModelKey(token, group);
+    return (this.filling.keyModels.get(id) ?? 0) + (this.inFlight?.keyModels.get(id) ?? 0);
   }
 
   /** Spend recorded on this instance but not yet in the database. */
   unflushed(entity: SpendEntity, id: string): number {
-    return this.unflushedSpend[entity].get(id) ?? 0;
+    return (this.filling.spend[entity].get(id) ?? 0) + (this.inFlight?.spend[entity].get(id) ?? 0);
   }
 
   unflushedMember(teamId: string, userId: string): number {
@@ -93,37 +119,31 @@ export class Ledger implements SpendRecorder {
     const checkpoint = await store.getCheckpoint(journal.instanceId);
     journal.continueAfter(checkpoint);
     const missing = journal.readAll().filter((e) => e.seq > checkpoint);
-    for (const { seq, data } of missing) this.track(seq, revive(data));
+    for (const { seq, data } of missing) this.filling.add(seq, revive(data));
     if (missing.length > 0) await this.flush();
     else journal.discard(journal.sealedSegments());
     return missing.length;
   }
 
   private async flushOnce(): Promise<void> {
-    if (this.pending.length === 0) return;
+    if (this.filling.calls === 0) return;
     const { journal, store } = this.options;
-    const batch = this.pending;
-    this.pending = [];
+    const batch = (this.inFlight = this.filling);
+    this.filling = new BatchTally();
     journal.seal();
     // Every sealed segment holds only entries of this batch or already applied ones.
     const segments = journal.sealedSegments();
-    const request: FlushRequest = { journalDir: journal.dir, instanceId: journal.instanceId, segments, upTo: batch[batch.length - 1]!.seq, writeSpendLogs: this.options.writeSpendLogs };
+    const request: FlushRequest = { journalDir: journal.dir, instanceId: journal.instanceId, segments, upTo: batch.lastSeq, writeSpendLogs: this.options.writeSpendLogs };
     try {
       await (this.options.applyFlush ?? ((r: FlushRequest) => applyFlush(store, r)))(request);
     } catch (err) {
-      this.pending = batch.concat(this.pending);
-      this.options.log.error("spend flush failed; will retry", { entries: batch.length, error: String(err) });
+      this.inFlight = null;
+      this.filling.absorb(batch);
+      this.options.log.error("spend flush failed; will retry", { entries: batch.calls, error: String(err) });
       return;
     }
+    this.inFlight = null;
     journal.discard(segments);
-    // What the flush added is what this batch had counted as unflushed.
-    const increments = emptyIncrements();
-    const keyModels = new Map<string, number>();
-    for (const { entry } of batch) accumulate(entry, increments, keyModels);
-    for (const entity of Object.keys(increments) as SpendEntity[]) {
-      for (const [id, amount] of increments[entity]) addTo(this.unflushedSpend[entity], id, -amount, true);
-    }
-    for (const [id, amount] of keyModels) addTo(this.unflushedKeyModels, id, -amount, true);
-    this.options.onFlushed?.(increments, keyModels);
+    this.options.onFlushed?.(batch.spend, batch.keyModels);
   }
 }

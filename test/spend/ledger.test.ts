@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { emptyIncrements, memberKey } from "../../src/db/store/spend.ts";
 import { silentLogger } from "../../src/log.ts";
 import { Journal } from "../../src/spend/journal.ts";
+import { applyFlush } from "../../src/spend/flush.ts";
 import { Ledger } from "../../src/spend/ledger.ts";
 import { type JournaledEntry, spendLogRow } from "../../src/spend/ledger-entry.ts";
 import { type SettledCall, settledCall } from "../../src/spend/settlement.ts";
@@ -138,6 +139,59 @@ describeStores("spend ledger", (h) => {
     const rows = await h().database.db.select().from(h().database.tables.spendLogs);
     expect(rows.filter((r) => r.model_group === "replayed-model").length).toBe(5_000);
     expect((await h().store.getKey(token))?.spend).toBeCloseTo(5_000 * 0.02, 9);
+    ledger.close();
+  });
+
+  test("a failed flush keeps its spend for the next; spend recorded during a flush is exactly what stays unflushed after it", async () => {
+    const { token } = await seedEntities();
+    const cost = new Map<string, number>();
+    const priced = (amount: number) => {
+      const c = call({ api_key: token });
+      cost.set(c.call_id, amount);
+      return c;
+    };
+    let attempts = 0;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const flushed: number[] = [];
+    const journal = new Journal<JournaledEntry>(mkdtempSync(join(tmpdir(), "ledger-")));
+    const ledger = new Ledger({
+      store: h().store,
+      journal,
+      price: (c) => cost.get(c.call_id)!,
+      writeSpendLogs: true,
+      log: silentLogger,
+      applyFlush: async (request) => {
+        if (++attempts === 1) throw new Error("database unreachable");
+        await gate;
+        await applyFlush(h().store, request);
+      },
+      onFlushed: (applied) => flushed.push(applied.keys.get(token)!),
+    });
+
+    ledger.record(priced(0.1));
+    await ledger.flush(); // fails
+    expect(ledger.unflushed("keys", token)).toBe(0.1);
+    expect((await h().store.getKey(token))?.spend).toBe(0);
+
+    ledger.record(priced(0.2));
+    const flushing = ledger.flush();
+    ledger.record(priced(0.3)); // while the flush is in flight
+    expect(ledger.unflushed("keys", token)).toBeCloseTo(0.6, 12);
+    open();
+    await flushing;
+
+    expect(flushed).toEqual([0.2 + 0.1]);
+    expect((await h().store.getKey(token))?.spend).toBe(0.2 + 0.1);
+    expect(ledger.unflushed("keys", token)).toBe(0.3); // not 0.6000000000000001 - 0.30000000000000004
+    expect(ledger.unflushedKeyModel(token, "gpt-4o")).toBe(0.3);
+    expect(await h().store.getCheckpoint(journal.instanceId)).toBe(2);
+
+    await ledger.flush();
+    expect(ledger.unflushed("keys", token)).toBe(0);
+    expect(ledger.unflushedKeyModel(token, "gpt-4o")).toBe(0);
+    expect((await h().store.getKey(token))?.spend).toBeCloseTo(0.6, 12);
+    expect(await h().store.getCheckpoint(journal.instanceId)).toBe(3);
     ledger.close();
   });
 
