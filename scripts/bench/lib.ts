@@ -151,10 +151,10 @@ export async function waitFor200(url: string, child: Child, since: number, timeo
 
 const CLK_TCK = Number(Bun.spawnSync(["getconf", "CLK_TCK"]).stdout.toString().trim()) || 100;
 
-/** user + system CPU seconds of one /proc/<pid>/stat, with its process group id. */
-function statOf(pid: string): { pgrp: number; seconds: number } | null {
+/** user + system CPU seconds of one /proc/<entry>/stat (a process or a thread), with its process group id. */
+function statOf(entry: string): { pgrp: number; seconds: number } | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // state ppid pgrp … utime(11) stime(12)
     return { pgrp: Number(fields[2]), seconds: (Number(fields[11]) + Number(fields[12])) / CLK_TCK };
   } catch {
@@ -171,6 +171,36 @@ export function groupCpuSeconds(pgid: number): number {
     if (stat && stat.pgrp === pgid) total += stat.seconds;
   }
   return total;
+}
+
+/** The thread groups `threadCpuSeconds` reports, in report order. */
+export const THREAD_GROUPS = ["serving thread", "HTTP client (fetch)", "flush worker", "JIT and GC", "other"] as const;
+export type ThreadGroup = (typeof THREAD_GROUPS)[number];
+
+/** Bun's thread names (/proc/<pid>/task/<tid>/comm) by what they do; the main thread serves requests. */
+function threadGroup(name: string): ThreadGroup {
+  if (name === "HTTP Client") return "HTTP client (fetch)";
+  if (name === "Worker") return "flush worker"; // Bun names a `new Worker` thread so
+  if (/JIT|Heap|scavenger|WarmUp|GC/i.test(name)) return "JIT and GC";
+  return "other";
+}
+
+/** CPU seconds (user + system) one process has used so far, per thread group. */
+export function threadCpuSeconds(pid: number): Map<ThreadGroup, number> {
+  const out = new Map<ThreadGroup, number>();
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out; // gone
+  }
+  for (const tid of tids) {
+    const stat = statOf(`${pid}/task/${tid}`);
+    if (!stat) continue; // the thread ended
+    const group = tid === String(pid) ? "serving thread" : threadGroup(readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim());
+    out.set(group, (out.get(group) ?? 0) + stat.seconds);
+  }
+  return out;
 }
 
 /** Busy CPU seconds of the whole machine, all cores (user+nice+system+irq+softirq+steal from /proc/stat). */

@@ -4,7 +4,8 @@
  * (scripts/bench/passthrough.ts). All on 127.0.0.1, one machine, one run:
  *
  *  1. non-streaming chat (a 370-byte body), wrk -t1 at each --connections, mock at 0 ms:
- *     throughput and CPU per request (a CPU benchmark: what each request costs);
+ *     throughput and CPU per request (a CPU benchmark: what each request costs), the
+ *     CPU split by thread (serving, fetch's HTTP client, flush worker, JIT and GC);
  *  2. the same with the mock waiting --latency-ms (20): the upstream dominates, so
  *     "p50 added vs direct" reads as the milliseconds a proxy adds;
  *  3. streaming time to first byte: sequential stream: true requests (scripts/bench/ttfb.ts)
@@ -39,6 +40,9 @@ import {
   ensureBinary,
   freePort,
   groupCpuSeconds,
+  THREAD_GROUPS,
+  threadCpuSeconds,
+  type ThreadGroup,
   int,
   isRunning,
   logTail,
@@ -264,6 +268,8 @@ interface LoadSample {
   errors: number;
   /** % of all cores busy with something else than this bench (other sessions, the system). */
   otherCpu: number;
+  /** CPU µs a request per thread group of the target's own process. */
+  threads: Map<ThreadGroup, number>;
 }
 
 /** Counts the CPU the machine spent on anything but this bench while `work` ran. */
@@ -289,10 +295,12 @@ async function measureLoad(label: string, mock: { latencyMs: number }, o: ProxyO
           const run = { method: "POST" as const, url: target.url, body: CHAT_BODY, headers: [`Authorization: Bearer ${VIRTUAL_KEY}`], connections };
           if (o.warmup > 0) await runWrk(stack.dir, { ...run, seconds: o.warmup });
           const cpu0 = groupCpuSeconds(target.child.pid);
+          const threads0 = threadCpuSeconds(target.child.pid);
           const { result, otherCpu } = await watchingOtherLoad(stack, () => runWrk(stack.dir, { ...run, seconds: o.duration }));
           const cpu = groupCpuSeconds(target.child.pid) - cpu0;
+          const threads = new Map([...threadCpuSeconds(target.child.pid)].map(([group, seconds]) => [group, ((seconds - (threads0.get(group) ?? 0)) * 1e6) / Math.max(1, result.requests)]));
           if (!isRunning(target.child)) throw new Error(`${target.name} died during the load:\n${logTail(target.log)}`);
-          const sample = { rps: reqPerSec(result), p50: result.p50, p99: result.p99, cpuUsPerReq: (cpu * 1e6) / Math.max(1, result.requests), errors: result.non2xx + result.socket_errors, otherCpu };
+          const sample = { rps: reqPerSec(result), p50: result.p50, p99: result.p99, cpuUsPerReq: (cpu * 1e6) / Math.max(1, result.requests), errors: result.non2xx + result.socket_errors, otherCpu, threads };
           process.stderr.write(`${int(sample.rps)} req/s, p50 ${ms(sample.p50)} ms${sample.errors ? `, ${sample.errors} errors` : ""}${otherCpu >= OTHER_LOAD_WARN ? `, other load ${otherCpu.toFixed(0)}%` : ""}\n`);
           const key = `${target.name}@${connections}`;
           results.set(key, [...(results.get(key) ?? []), sample]);
@@ -363,6 +371,19 @@ function loadTable(results: LoadResults, o: ProxyOptions): string[] {
   return lines;
 }
 
+/** Where each proxy's own process spends its CPU, by thread (medians of the rounds). */
+function threadTable(results: LoadResults, o: ProxyOptions): string[] {
+  const lines = [`| connections | target | ${THREAD_GROUPS.join(" | ")} | all threads |`, `|---:|---|${THREAD_GROUPS.map(() => "---:|").join("")}---:|`];
+  for (const c of o.connections) {
+    for (const name of ["passthrough", "tollgate"] as const) {
+      const s = results.get(`${name}@${c}`) ?? [];
+      const cells = THREAD_GROUPS.map((group) => median(s.map((x) => x.threads.get(group) ?? 0)));
+      lines.push(`| ${c} | ${name} | ${cells.map((us) => us.toFixed(1)).join(" | ")} | ${cells.reduce((a, b) => a + b, 0).toFixed(1)} |`);
+    }
+  }
+  return lines;
+}
+
 /** Per connection count: tollgate ÷ pass-through (ratio of medians; per-round range) and latency added over direct. */
 function comparisonTable(results: LoadResults, o: ProxyOptions): string[] {
   const lines = [
@@ -399,6 +420,7 @@ export async function runProxyBench(o: ProxyOptions): Promise<string> {
     process.stderr.write("proxy: non-streaming, mock at 0 ms …\n");
     const fast = await measureLoad("0 ms mock", { latencyMs: 0 }, o);
     lines.push("### 1. Non-streaming chat, mock at 0 ms (throughput: what a request costs)", "", ...loadTable(fast, o), "", ...comparisonTable(fast, o), "");
+    lines.push("CPU µs a request by thread (the proxy's own process; `/proc/<pid>/task`):", "", ...threadTable(fast, o), "");
     const fastAt = (name: TargetName) => median((fast.get(`${name}@${focus}`) ?? []).map((x) => x.rps));
     const throughput = fastAt("tollgate") / fastAt("passthrough");
     const rounds = (fast.get(`tollgate@${focus}`) ?? []).map((x, i) => x.rps / (fast.get(`passthrough@${focus}`)?.[i]?.rps ?? Number.NaN));
