@@ -22,6 +22,7 @@ import { openDatabase } from "../../src/db/database.ts";
 import { createStore } from "../../src/db/store/index.ts";
 import { silentLogger } from "../../src/log.ts";
 import { median } from "./lib.ts";
+import { CHAT_BODY } from "./proxy.ts";
 
 const { values } = parseArgs({ args: Bun.argv.slice(2), options: { calls: { type: "string", default: "30000" }, rounds: { type: "string", default: "5" } } });
 const CALLS = Number(values.calls);
@@ -29,7 +30,6 @@ const ROUNDS = Number(values.rounds);
 const CONCURRENCY = 64;
 const MASTER_KEY = "sk-bench-master-0000";
 const VIRTUAL_KEY = "sk-bench-virtual-key-0000000000000000";
-const BODY = readFileSync(join(import.meta.dir, "..", "..", "..", "shared", "bench", "payloads", "chat-small.json"), "utf8");
 const ANSWER = JSON.stringify({
   id: "chatcmpl-bench",
   object: "chat.completion",
@@ -77,7 +77,7 @@ async function round(): Promise<{ serving: number; all: number }> {
   let started = 0;
   const client = async () => {
     while (started++ < CALLS) {
-      const request = new Request("http://localhost/v1/chat/completions", { method: "POST", headers: { authorization: `Bearer ${VIRTUAL_KEY}`, "content-type": "application/json" }, body: BODY });
+      const request = new Request("http://localhost/v1/chat/completions", { method: "POST", headers: { authorization: `Bearer ${VIRTUAL_KEY}`, "content-type": "application/json" }, body: CHAT_BODY });
       const response = await app.handle(request);
       if (response.status !== 200) throw new Error(`chat: ${response.status} ${await response.text()}`);
       await response.text();

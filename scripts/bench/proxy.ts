@@ -67,7 +67,7 @@ const MODEL = "gpt-4o-mini";
 const CHAT_PATH = "/v1/chat/completions";
 
 /** The same request as shared/bench/payloads/chat-small.json (370 bytes). */
-const CHAT_BODY = `{
+export const CHAT_BODY = `{
   "model": "gpt-4o-mini",
   "messages": [
     { "role": "system", "content": "You are a helpful assistant. Answer briefly and precisely." },
