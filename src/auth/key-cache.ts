@@ -8,6 +8,8 @@
  * delete, regenerate, owner or team change) invalidates the affected tokens before
  * its response is sent, so the change is effective on this instance at once.
  */
+import { setBounded } from "../util/bounded-map.ts";
+
 export interface KeyCacheOptions {
   ttlMs: number;
   negativeTtlMs: number;
@@ -45,9 +47,8 @@ export class KeyCache<V> {
   }
 
   set(token: string, value: V | null, now = Date.now()): void {
-    if (this.entries.size >= this.options.maxEntries) this.evictOldest();
     const ttl = value === null ? this.options.negativeTtlMs : this.options.ttlMs;
-    this.entries.set(token, { value, expiresAt: now + ttl });
+    setBounded(this.entries, token, { value, expiresAt: now + ttl }, this.options.maxEntries);
   }
 
   invalidate(...tokens: string[]): void {
@@ -70,11 +71,5 @@ export class KeyCache<V> {
 
   get size(): number {
     return this.entries.size;
-  }
-
-  private evictOldest(): void {
-    // Maps iterate in insertion order, so the first entry is the oldest.
-    const oldest = this.entries.keys().next();
-    if (!oldest.done) this.entries.delete(oldest.value);
   }
 }

@@ -19,6 +19,7 @@ import { type SpendEntity, type SpendIncrements, emptyIncrements } from "../db/s
 import type { Store } from "../db/store/index.ts";
 import { ApiError } from "../errors.ts";
 import type { Logger } from "../log.ts";
+import { setBounded } from "../util/bounded-map.ts";
 
 export interface BudgetLimit {
   entity: SpendEntity;
@@ -150,10 +151,7 @@ export class BudgetGuard {
   }
 
   private setBase(entity: SpendEntity, id: string, spend: number): void {
-    const bases = this.bases[entity];
-    bases.set(id, spend);
-    // Maps keep insertion order: the first key is the base read longest ago.
-    if (bases.size > Math.max(1, this.options.maxBases ?? MAX_BASES)) bases.delete(bases.keys().next().value!);
+    setBounded(this.bases[entity], id, spend, Math.max(1, this.options.maxBases ?? MAX_BASES));
   }
 
   /** One read per entity however many requests wait for it. */

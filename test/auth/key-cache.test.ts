@@ -31,4 +31,13 @@ describe("KeyCache", () => {
     expect(c.get("a")).toBeUndefined();
     expect(c.get("d")).toEqual({ user: "d" });
   });
+
+  test("refreshing a cached token when full evicts nothing", () => {
+    const c = cache();
+    for (const t of ["a", "b", "c"]) c.set(t, { user: t });
+    c.set("b", { user: "b2" });
+    expect(c.size).toBe(3);
+    expect(c.get("a")).toEqual({ user: "a" });
+    expect(c.get("b")).toEqual({ user: "b2" });
+  });
 });
