@@ -51,6 +51,9 @@ export interface BudgetGuardOptions {
 
 const MAX_BASES = 100_000;
 
+/** One id across entity types (soft-budget crossings, base reads in flight). */
+const entityKey = (entity: SpendEntity, id: string) => `${entity}\u0000${id}`;
+
 const NO_RESERVATION: Reservation = { release: () => {} };
 
 export class BudgetGuard {
@@ -116,7 +119,7 @@ export class BudgetGuard {
   /** A budget window closed (budget_duration): the entity starts again from zero. */
   resetBase(entity: SpendEntity, id: string): void {
     this.setBase(entity, id, 0);
-    this.softCrossed.delete(`${entity}\u0000${id}`);
+    this.softCrossed.delete(entityKey(entity, id));
   }
 
   /**
@@ -124,11 +127,11 @@ export class BudgetGuard {
    * reached, as a `soft_budget_crossed` warning; nothing is refused.
    */
   async noteSoftBudgets(softBudgets: readonly SoftBudget[]): Promise<void> {
-    const open = softBudgets.filter(({ entity, id }) => !this.softCrossed.has(`${entity}\u0000${id}`));
+    const open = softBudgets.filter(({ entity, id }) => !this.softCrossed.has(entityKey(entity, id)));
     if (open.length === 0) return;
     await this.withBases(open, () => {
       for (const { entity, id, softBudget } of open) {
-        const key = `${entity}\u0000${id}`;
+        const key = entityKey(entity, id);
         if (this.softCrossed.has(key)) continue;
         const spend = this.spendOf(entity, id);
         if (spend < softBudget) continue;
@@ -156,7 +159,7 @@ export class BudgetGuard {
 
   /** One read per entity however many requests wait for it. */
   private loadBase(entity: SpendEntity, id: string): Promise<void> {
-    const key = `${entity}\u0000${id}`;
+    const key = entityKey(entity, id);
     let pending = this.loading.get(key);
     if (!pending) {
       pending = this.options.store
