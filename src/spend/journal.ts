@@ -53,6 +53,11 @@ export class Journal<T> {
     return entries;
   }
 
+  /** The seq of the newest entry appended or read back: what a flush sealed now brings the database up to. */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
   /** Continues numbering after `seq` (the database checkpoint), if that is higher. */
   continueAfter(seq: number): void {
     this.seq = Math.max(this.seq, seq);

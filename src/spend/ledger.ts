@@ -47,13 +47,10 @@ class BatchTally {
   readonly spend: SpendIncrements = emptyIncrements();
   /** Per key and model group (`keyModelKey`), for per-model key budgets. */
   readonly keyModels = new Map<string, number>();
-  /** The batch's last journal seq: the checkpoint its flush moves to. */
-  lastSeq = 0;
   calls = 0;
 
-  add(seq: number, entry: LedgerEntry): void {
+  add(entry: LedgerEntry): void {
     accumulate(entry, this.spend, this.keyModels);
-    this.lastSeq = seq;
     this.calls++;
   }
 
@@ -63,7 +60,6 @@ class BatchTally {
       for (const [id, amount] of earlier.spend[entity]) addTo(this.spend[entity], id, amount);
     }
     for (const [id, amount] of earlier.keyModels) addTo(this.keyModels, id, amount);
-    this.lastSeq = Math.max(this.lastSeq, earlier.lastSeq);
     this.calls += earlier.calls;
   }
 }
@@ -83,7 +79,8 @@ export class Ledger implements SpendRecorder {
   /** Resolves once the call is journaled (see Journal.append). */
   record(call: SettledCall): Promise<void> {
     const entry: LedgerEntry = { call, cost: this.options.price(call) };
-    this.filling.add(this.options.journal.append(journaled(entry)), entry);
+    this.options.journal.append(journaled(entry));
+    this.filling.add(entry);
     return this.options.journal.written();
   }
 
@@ -119,7 +116,7 @@ export class Ledger implements SpendRecorder {
     const checkpoint = await store.getCheckpoint(journal.instanceId);
     journal.continueAfter(checkpoint);
     const missing = journal.readAll().filter((e) => e.seq > checkpoint);
-    for (const { seq, data } of missing) this.filling.add(seq, revive(data));
+    for (const { data } of missing) this.filling.add(revive(data));
     if (missing.length > 0) await this.flush();
     else journal.discard(journal.sealedSegments());
     return missing.length;
@@ -131,9 +128,11 @@ export class Ledger implements SpendRecorder {
     const batch = (this.inFlight = this.filling);
     this.filling = new BatchTally();
     journal.seal();
-    // Every sealed segment holds only entries of this batch or already applied ones.
+    // Every sealed segment holds only entries of this batch or already applied ones, and
+    // every entry journaled so far is in this batch (or applied): the batch ends at the
+    // journal's last seq.
     const segments = journal.sealedSegments();
-    const request: FlushRequest = { journalDir: journal.dir, instanceId: journal.instanceId, segments, upTo: batch.lastSeq, writeSpendLogs: this.options.writeSpendLogs };
+    const request: FlushRequest = { journalDir: journal.dir, instanceId: journal.instanceId, segments, upTo: journal.lastSeq, writeSpendLogs: this.options.writeSpendLogs };
     try {
       await (this.options.applyFlush ?? ((r: FlushRequest) => applyFlush(store, r)))(request);
     } catch (err) {
