@@ -12,7 +12,7 @@
  * from /proc (Linux only), and the medians. The figures include building each
  * Request and reading each Response (about 4 µs), which a real server does natively.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -21,7 +21,7 @@ import { loadConfig } from "../../src/config/index.ts";
 import { openDatabase } from "../../src/db/database.ts";
 import { createStore } from "../../src/db/store/index.ts";
 import { silentLogger } from "../../src/log.ts";
-import { median } from "./lib.ts";
+import { median, threadCpuSeconds } from "./lib.ts";
 import { CHAT_BODY } from "./proxy.ts";
 
 const { values } = parseArgs({ args: Bun.argv.slice(2), options: { calls: { type: "string", default: "30000" }, rounds: { type: "string", default: "5" } } });
@@ -40,16 +40,10 @@ const ANSWER = JSON.stringify({
   usage: { prompt_tokens: 40, completion_tokens: 18, total_tokens: 58 },
 });
 
-/** CPU ticks (1/100 s) of one thread, or of every thread of this process. */
-function cpuTicks(thread: "serving" | "all"): number {
-  const tids = thread === "serving" ? [String(process.pid)] : readdirSync("/proc/self/task");
-  let ticks = 0;
-  for (const tid of tids) {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-  }
-  return ticks;
+/** CPU seconds of this process so far: the serving (main) thread, and all threads. */
+function cpuSeconds(): { serving: number; all: number } {
+  const threads = threadCpuSeconds(process.pid);
+  return { serving: threads.get("serving thread") ?? 0, all: [...threads.values()].reduce((a, b) => a + b, 0) };
 }
 
 const dir = mkdtempSync(join(tmpdir(), "tollgate-in-process-"));
@@ -83,11 +77,11 @@ async function round(): Promise<{ serving: number; all: number }> {
       await response.text();
     }
   };
-  const serving = cpuTicks("serving");
-  const all = cpuTicks("all");
+  const before = cpuSeconds();
   await Promise.all(Array.from({ length: CONCURRENCY }, client));
-  const perCall = (ticks: number) => (ticks * 10_000) / CALLS; // ticks → µs a call
-  return { serving: perCall(cpuTicks("serving") - serving), all: perCall(cpuTicks("all") - all) };
+  const after = cpuSeconds();
+  const perCall = (seconds: number) => (seconds * 1e6) / CALLS;
+  return { serving: perCall(after.serving - before.serving), all: perCall(after.all - before.all) };
 }
 
 try {
